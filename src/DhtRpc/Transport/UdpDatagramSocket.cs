@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Sockets;
+using DhtRpc.Encoding;
+
+namespace DhtRpc.Transport;
+
+/// <summary>A bound UDP socket with one receive loop that hands each datagram to the handler.</summary>
+internal sealed class UdpDatagramSocket : IDatagramSocket
+{
+    private const int MaxDatagram = 65536;
+
+    private readonly Socket _socket;
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _receiveLoop;
+    private long _sendErrors;
+
+    public UdpDatagramSocket(Socket socket)
+    {
+        _socket = socket;
+        LocalEndpoint = Ipv4Endpoint.FromIPEndPoint((IPEndPoint)socket.LocalEndPoint!);
+    }
+
+    public Ipv4Endpoint LocalEndpoint { get; }
+
+    public long SendErrors => Interlocked.Read(ref _sendErrors);
+
+    public void Start(DatagramHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        if (_receiveLoop is not null)
+        {
+            throw new InvalidOperationException("The socket is already started.");
+        }
+
+        _receiveLoop = Task.Run(() => ReceiveLoopAsync(handler));
+    }
+
+    public void Send(ReadOnlySpan<byte> datagram, Ipv4Endpoint to)
+    {
+        try
+        {
+            _socket.SendTo(datagram, SocketFlags.None, to.ToIPEndPoint());
+        }
+        catch (SocketException)
+        {
+            // UDP is best effort; a full buffer or unreachable host is a lost datagram, like on the wire.
+            Interlocked.Increment(ref _sendErrors);
+        }
+        catch (ObjectDisposedException)
+        {
+            Interlocked.Increment(ref _sendErrors);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _socket.Dispose();
+        if (_receiveLoop is not null)
+        {
+#pragma warning disable VSTHRD003 // The loop was started by this object and ends once the socket is closed.
+            await _receiveLoop.ConfigureAwait(false);
+#pragma warning restore VSTHRD003
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task ReceiveLoopAsync(DatagramHandler handler)
+    {
+        var buffer = GC.AllocateUninitializedArray<byte>(MaxDatagram, pinned: true);
+        var any = new IPEndPoint(IPAddress.Any, 0);
+        var address = new SocketAddress(AddressFamily.InterNetwork);
+        while (!_stop.IsCancellationRequested)
+        {
+            int received;
+            try
+            {
+                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, address, _stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                // ICMP errors from earlier sends surface here (connection reset); the socket is still usable.
+                continue;
+            }
+
+            var from = (IPEndPoint)any.Create(address);
+            if (from.Port == 0)
+            {
+                continue;
+            }
+
+            handler(this, buffer.AsSpan(0, received), Ipv4Endpoint.FromIPEndPoint(from));
+        }
+    }
+}
