@@ -1,0 +1,45 @@
+using DhtRpc.Encoding;
+
+namespace DhtRpc.Routing;
+
+/// <summary>
+/// A peer known to the routing table, with the bookkeeping the node keeps about it. Times are tick
+/// numbers (one tick = 5 s). Also a link in the time-ordered list of table entries.
+/// </summary>
+public sealed class RoutingNode
+{
+    public RoutingNode(NodeId id, Ipv4Endpoint endpoint)
+    {
+        Id = id;
+        Endpoint = endpoint;
+    }
+
+    public NodeId Id { get; }
+
+    public Ipv4Endpoint Endpoint { get; }
+
+    /// <summary>Our own address as this peer reported it (a NAT sample), if any.</summary>
+    public Ipv4Endpoint? ReportedTo { get; set; }
+
+    public long Added { get; set; }
+
+    /// <summary>Last tick we interacted with it.</summary>
+    public long Pinged { get; set; }
+
+    /// <summary>Last tick we heard from it.</summary>
+    public long Seen { get; set; }
+
+    /// <summary>Last tick its view of our address fed the NAT sampler (0 = never).</summary>
+    public long Sampled { get; set; }
+
+    public int DownHints { get; set; }
+
+    // Links of the time-ordered list (TimeOrderedNodes); null when not in the list.
+    internal RoutingNode? Previous { get; set; }
+
+    internal RoutingNode? Next { get; set; }
+
+    internal TimeOrderedNodes? List { get; set; }
+
+    public override string ToString() => $"{Endpoint} {Id}";
+}
