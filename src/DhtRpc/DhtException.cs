@@ -1,0 +1,69 @@
+namespace DhtRpc;
+
+/// <summary>Local failures of a request or query (never sent on the wire).</summary>
+public enum DhtErrorCode
+{
+    /// <summary>No reply after every retry.</summary>
+    RequestTimeout,
+
+    /// <summary>The request was cancelled: its session or the node was destroyed.</summary>
+    RequestDestroyed,
+
+    /// <summary>The node was suspended while the request was in flight.</summary>
+    IoSuspended,
+
+    /// <summary>The node is destroyed; nothing can be sent.</summary>
+    NodeDestroyed,
+
+    /// <summary>A query ended without any closest reply to commit to.</summary>
+    TooFewNodes,
+
+    /// <summary>A commit to a closest node failed (for example: it sent no token).</summary>
+    CommitFailed,
+}
+
+/// <summary>A request or query failed locally. The message reads "CODE: details" like dht-rpc's errors.</summary>
+public sealed class DhtException : Exception
+{
+    public DhtException()
+        : this(DhtErrorCode.RequestDestroyed, "Request destroyed")
+    {
+    }
+
+    public DhtException(string message)
+        : base(message)
+    {
+    }
+
+    public DhtException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public DhtException(DhtErrorCode code, string details)
+        : base($"{CodeText(code)}: {details}")
+    {
+        Code = code;
+    }
+
+    public DhtErrorCode Code { get; }
+
+    public static string CodeText(DhtErrorCode code) => code switch
+    {
+        DhtErrorCode.RequestTimeout => "REQUEST_TIMEOUT",
+        DhtErrorCode.RequestDestroyed => "REQUEST_DESTROYED",
+        DhtErrorCode.IoSuspended => "IO_SUSPENDED",
+        DhtErrorCode.NodeDestroyed => "NODE_DESTROYED",
+        DhtErrorCode.TooFewNodes => "TOO_FEW_NODES",
+        DhtErrorCode.CommitFailed => "COMMIT_FAILED",
+        _ => code.ToString(),
+    };
+
+    internal static DhtException Timeout() => new(DhtErrorCode.RequestTimeout, "Request timed out");
+
+    internal static DhtException Destroyed() => new(DhtErrorCode.RequestDestroyed, "Request destroyed");
+
+    internal static DhtException Suspended() => new(DhtErrorCode.IoSuspended, "I/O suspended");
+
+    internal static DhtException NodeIsDestroyed() => new(DhtErrorCode.NodeDestroyed, "Node destroyed");
+}

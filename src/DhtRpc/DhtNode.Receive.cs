@@ -1,0 +1,291 @@
+using System.Buffers.Binary;
+using DhtRpc.Crypto;
+using DhtRpc.Encoding;
+using DhtRpc.Messages;
+using DhtRpc.Rpc;
+using DhtRpc.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace DhtRpc;
+
+/// <summary>What arrives: decode, validate, answer built-in commands, hand user commands to the application.</summary>
+public sealed partial class DhtNode
+{
+    private readonly List<ITimer> _delayedPingTimers = [];
+    private int _checks;
+
+    /// <summary>Socket callback: runs inline on the node's context, else copies the bytes and posts.</summary>
+    internal void OnDatagram(IDatagramSocket socket, ReadOnlySpan<byte> datagram, Ipv4Endpoint from)
+    {
+        if (IsOnContext)
+        {
+            ProcessDatagram(socket, datagram, from);
+            return;
+        }
+
+        var copy = datagram.ToArray();
+        Post(() => ProcessDatagram(socket, copy, from));
+    }
+
+    private void ProcessDatagram(IDatagramSocket socket, ReadOnlySpan<byte> datagram, Ipv4Endpoint from)
+    {
+        if (Io.ServerSocketProbe is { } probe && socket == Io.ServerSocket)
+        {
+            probe.Add(from.Address);
+        }
+
+        if (datagram.Length < 2 || from.Port == 0)
+        {
+            Stats.Dropped.TooShort++;
+            return;
+        }
+
+        if (Io.Suspended || (socket != Io.ServerSocket && socket != Io.ClientSocket))
+        {
+            Stats.Dropped.WhileSuspended++;
+            return;
+        }
+
+        var external = socket != Io.RequestSocket;
+        switch (datagram[0])
+        {
+            case MessageType.Request:
+                if (!RequestMessage.TryDecode(datagram, out var request))
+                {
+                    Stats.Dropped.Malformed++;
+                    return;
+                }
+
+                HandleRequest(socket, request, from, external);
+                return;
+            case MessageType.Response:
+                if (!ResponseMessage.TryDecode(datagram, out var response))
+                {
+                    Stats.Dropped.Malformed++;
+                    return;
+                }
+
+                HandleResponse(response, from, external);
+                return;
+            default:
+                Stats.Dropped.UnknownType++;
+                return;
+        }
+    }
+
+    /// <summary>The id a message carries counts only if it is the hash of the address it came from.</summary>
+    private static NodeId? ValidatedId(ReadOnlySpan<byte> id, in Ipv4Endpoint from)
+    {
+        if (id.Length != NodeId.Size)
+        {
+            return null;
+        }
+
+        var expected = Blake2b.NodeIdOf(from);
+        return expected == NodeId.Read(id) ? expected : null;
+    }
+
+    private void HandleRequest(IDatagramSocket socket, in RequestMessage message, Ipv4Endpoint from, bool external)
+    {
+        NodeId? target = message.HasTarget ? NodeId.Read(message.Target) : null;
+        if (message.HasToken && !Io.Secrets.Verify(from, message.Token))
+        {
+            Stats.Dropped.InvalidTokens++;
+            Io.SendReply(socket, message.Tid, from, ErrorCodes.InvalidToken, default, false, withToken: true, withCloserNodes: true, target);
+            return;
+        }
+
+        var fromId = ValidatedId(message.Id, from);
+        if (fromId is not null)
+        {
+            AddNodeFromNetwork(!external, new DhtPeer(from, fromId), message.To);
+        }
+
+        if (message.Internal)
+        {
+            HandleInternalRequest(socket, message, from, target);
+            return;
+        }
+
+        var handler = RequestHandler;
+        if (handler is null)
+        {
+            Io.SendReply(socket, message.Tid, from, ErrorCodes.UnknownCommand, default, false, withToken: false, withCloserNodes: true, target);
+            return;
+        }
+
+        var incoming = new IncomingRequest(
+            this,
+            socket,
+            message.Tid,
+            new DhtPeer(from, fromId),
+            message.To,
+            message.HasToken ? message.Token.ToArray() : null,
+            isInternal: false,
+            message.Command,
+            target,
+            message.HasValue ? message.Value.ToArray() : null);
+        try
+        {
+            handler(incoming);
+        }
+#pragma warning disable CA1031 // A faulty application handler must not take the receive path down; it is counted and logged.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Stats.Dropped.HandlerErrors++;
+            LogHandlerError(_logger, message.Command, from, e);
+        }
+    }
+
+    private void HandleInternalRequest(IDatagramSocket socket, in RequestMessage message, Ipv4Endpoint from, NodeId? target)
+    {
+        switch (message.Command)
+        {
+            case Commands.Ping:
+                Io.SendReply(socket, message.Tid, from, 0, default, false, withToken: false, withCloserNodes: false, null);
+                return;
+            case Commands.PingNat:
+                // Answer on the port the requester names: proves whether that socket takes unsolicited traffic.
+                if (message.Value.Length < 2)
+                {
+                    return;
+                }
+
+                var port = BinaryPrimitives.ReadUInt16LittleEndian(message.Value);
+                if (port == 0)
+                {
+                    return;
+                }
+
+                Io.SendReply(socket, message.Tid, from.WithPort(port), 0, default, false, withToken: false, withCloserNodes: false, null);
+                return;
+            case Commands.FindNode:
+                if (target is null)
+                {
+                    return;
+                }
+
+                Io.SendReply(socket, message.Tid, from, 0, default, false, withToken: false, withCloserNodes: true, target);
+                return;
+            case Commands.DownHint:
+                if (message.Value.Length < Ipv4Endpoint.EncodedSize)
+                {
+                    return;
+                }
+
+                OnDownHint(Blake2b.HashToId(message.Value[..Ipv4Endpoint.EncodedSize]));
+                Io.SendReply(socket, message.Tid, from, 0, default, false, withToken: false, withCloserNodes: false, null);
+                return;
+            case Commands.DelayedPing:
+                OnDelayedPing(socket, message, from);
+                return;
+            default:
+                Io.SendReply(socket, message.Tid, from, ErrorCodes.UnknownCommand, default, false, withToken: false, withCloserNodes: true, target);
+                return;
+        }
+    }
+
+    private void OnDownHint(NodeId hinted)
+    {
+        if (_checks >= 10)
+        {
+            return;
+        }
+
+        var node = Table.Get(hinted);
+        if (node is not null && (node.Pinged < _tick || node.DownHints == 0))
+        {
+            node.DownHints++;
+            Check(node);
+        }
+    }
+
+    private void OnDelayedPing(IDatagramSocket socket, in RequestMessage message, Ipv4Endpoint from)
+    {
+        if (message.Value.Length < 4)
+        {
+            return;
+        }
+
+        var delay = TimeSpan.FromMilliseconds(BinaryPrimitives.ReadUInt32LittleEndian(message.Value));
+        if (delay > Options.MaxPingDelay)
+        {
+            return;
+        }
+
+        var tid = message.Tid;
+        ITimer? timer = null;
+        timer = Options.TimeProvider.CreateTimer(
+            _ => Post(() =>
+            {
+                _delayedPingTimers.Remove(timer!);
+                timer!.Dispose();
+                if (!Destroyed)
+                {
+                    Io.SendReply(socket, tid, from, 0, default, false, withToken: false, withCloserNodes: false, null);
+                }
+            }),
+            null,
+            Timeout.InfiniteTimeSpan,
+            Timeout.InfiniteTimeSpan);
+        _delayedPingTimers.Add(timer);
+        timer.Change(delay, Timeout.InfiniteTimeSpan);
+    }
+
+    private void HandleResponse(in ResponseMessage message, Ipv4Endpoint from, bool external)
+    {
+        var request = Io.TakeInflight(message.Tid);
+        if (request is null)
+        {
+            Stats.Dropped.UnmatchedResponses++;
+            return;
+        }
+
+        var rtt = Options.TimeProvider.GetElapsedTime(request.StartTimestamp);
+        var response = new DhtResponse(message, new DhtPeer(from, ValidatedId(message.Id, from)), rtt);
+        AddNodeFromNetwork(!external, response.From, response.To);
+        request.OnResponse?.Invoke(response, request);
+    }
+
+    /// <summary>A request timed out: a destination addressed as a table node is taken out of the table.</summary>
+    internal void OnRequestTimeout(OutgoingRequest request)
+    {
+        if (request.To.Id is { } id && Table.Get(id) is { } node)
+        {
+            RemoveNode(node);
+        }
+    }
+
+    /// <summary>Creates and sends an internal-style request with callbacks; null when the node is destroyed or down hints are off.</summary>
+    internal OutgoingRequest? SendInternalRequest(
+        DhtPeer to,
+        bool force,
+        bool isInternal,
+        ulong command,
+        NodeId? target,
+        byte[]? value,
+        DhtSession? session,
+        Action<DhtResponse, OutgoingRequest>? onResponse,
+        Action<DhtException, OutgoingRequest>? onError)
+    {
+        if (isInternal && !Options.SendDownHints && command == Commands.DownHint)
+        {
+            return null;
+        }
+
+        var request = Io.CreateRequest(to, null, isInternal, command, target, value, session);
+        if (request is null)
+        {
+            return null;
+        }
+
+        request.OnResponse = onResponse;
+        request.OnError = onError;
+        request.Send(force);
+        return request;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The request handler threw for command {Command} from {From}")]
+    private static partial void LogHandlerError(ILogger logger, ulong command, Ipv4Endpoint from, Exception error);
+}

@@ -1,0 +1,378 @@
+using DhtRpc.Crypto;
+using DhtRpc.Encoding;
+using DhtRpc.Health;
+using DhtRpc.Nat;
+using DhtRpc.Query;
+using DhtRpc.Routing;
+using DhtRpc.Rpc;
+using DhtRpc.Threading;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DhtRpc;
+
+/// <summary>
+/// A dht-rpc compatible Kademlia node. All of its state lives on one serial context (see
+/// <see cref="DhtNodeOptions.Context"/>); the public API may be called from any thread.
+/// </summary>
+public sealed partial class DhtNode : IAsyncDisposable
+{
+    private readonly SynchronizationContext _context;
+    private readonly TaskCompletionSource _bootstrapped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<BootstrapEntry> _bootstrapNodes;
+    private readonly Random _random;
+    private readonly ILogger _logger;
+    private readonly bool _forcePersistent;
+
+    public DhtNode(DhtNodeOptions? options = null)
+        : this(options ?? new DhtNodeOptions(), seedNat: null)
+    {
+    }
+
+    private DhtNode(DhtNodeOptions options, Ipv4Endpoint? seedNat)
+    {
+        Options = options;
+        _random = options.Random ?? new Random();
+        _logger = options.LoggerFactory?.CreateLogger<DhtNode>() ?? NullLogger<DhtNode>.Instance;
+        _context = options.Context ?? new SerialSynchronizationContext(OnContextError);
+        _bootstrapNodes = options.Bootstrap.Select(BootstrapEntry.Parse).ToList();
+        Table = CreateTable(RandomId());
+        Io = new RpcIo(this, options, _random);
+        Firewalled = Io.Firewalled;
+        Adaptive = options.Ephemeral is null && options.Adaptive;
+        _forcePersistent = options.Ephemeral == false;
+        _quickFirewall = options.QuickFirewall;
+        _tick = RandomOffset(100);
+        _refreshTicks = RandomOffset(RefreshTicks);
+        _stableTicks = Adaptive ? StableTicks : 0;
+        _lastTickTimestamp = options.TimeProvider.GetTimestamp();
+        _downHintsRateLimit = options.DownHintsRateLimit;
+        if (seedNat is { } nat)
+        {
+            _nat.Add(nat);
+        }
+
+        for (var i = options.Nodes.Count - 1; i >= 0; i--)
+        {
+            AddNodeCore(new RoutingNode(Blake2b.NodeIdOf(options.Nodes[i]), options.Nodes[i]));
+        }
+
+        _tickTimer = options.TimeProvider.CreateTimer(static s => ((DhtNode)s!).Post(((DhtNode)s!).OnTick), this, TickInterval, TickInterval);
+        Post(() => _ = RunBootstrapAsync());
+    }
+
+    public DhtNodeOptions Options { get; }
+
+    public DhtStats Stats { get; } = new();
+
+    /// <summary>Our id on the wire: null while ephemeral.</summary>
+    public NodeId? Id => Ephemeral ? null : Table.Id;
+
+    /// <summary>The id the routing table is keyed by (random while ephemeral).</summary>
+    public NodeId TableId => Table.Id;
+
+    /// <summary>Our public address as other nodes report it (NAT estimate); null until known.</summary>
+    public Ipv4Endpoint? PublicEndpoint => _nat.Host is { } host ? new Ipv4Endpoint(host, (ushort)_nat.Port) : null;
+
+    public bool Firewalled { get; private set; }
+
+    public bool Ephemeral { get; private set; } = true;
+
+    public bool Adaptive { get; }
+
+    /// <summary>Our public host is consistent but the port is not (a randomizing NAT).</summary>
+    public bool Randomized => _nat.Host is not null && _nat.Port == 0;
+
+    public bool Bootstrapped { get; private set; }
+
+    public bool Online { get; private set; } = true;
+
+    public bool Degraded { get; private set; }
+
+    public bool Suspended { get; private set; }
+
+    public bool Destroyed { get; private set; }
+
+    /// <summary>Handles user (non-internal) commands. Without one, they are answered UNKNOWN_COMMAND.</summary>
+    public Action<IncomingRequest>? RequestHandler { get; set; }
+
+    /// <summary>The maximum delay this node accepts for DELAYED_PING.</summary>
+    public TimeSpan MaxPingDelay => Options.MaxPingDelay;
+
+    /// <summary>The socket our own requests leave from (server once not firewalled); null before bind.</summary>
+    public Ipv4Endpoint? Address => Io.RequestSocket?.LocalEndpoint;
+
+    /// <summary>The bound server socket address; null before bind.</summary>
+    public Ipv4Endpoint? ServerEndpoint => Io.ServerSocket?.LocalEndpoint;
+
+    /// <summary>The bound client socket address; null before bind.</summary>
+    public Ipv4Endpoint? ClientEndpoint => Io.ClientSocket?.LocalEndpoint;
+
+    public NetworkHealth Health { get; } = new();
+
+    internal RoutingTable Table { get; private set; }
+
+    internal RpcIo Io { get; }
+
+    internal TimeOrderedNodes Nodes { get; } = new();
+
+    /// <summary>
+    /// Creates a bootstrap node: persistent at once with id = hash(host, port), not firewalled, on exactly
+    /// that port. <paramref name="host"/> must be a concrete IPv4 address.
+    /// </summary>
+    public static DhtNode CreateBootstrapper(int port, string host, DhtNodeOptions? options = null)
+    {
+        if (port <= 0)
+        {
+            throw new ArgumentException("Port is required", nameof(port));
+        }
+
+        if (string.IsNullOrEmpty(host))
+        {
+            throw new ArgumentException("Host is required", nameof(host));
+        }
+
+        if (host is "0.0.0.0" or "::")
+        {
+            throw new ArgumentException("Invalid host", nameof(host));
+        }
+
+        if (!Ipv4Endpoint.TryParseHost(host, out var address))
+        {
+            throw new ArgumentException("Host must be a IPv4 address", nameof(host));
+        }
+
+        var o = (options ?? new DhtNodeOptions()) with
+        {
+            Port = port,
+            Ephemeral = false,
+            Firewalled = false,
+            AnyPort = false,
+        };
+        if (options is null || options.Bootstrap.Count == 0)
+        {
+            o = o with { Bootstrap = [] };
+        }
+
+        return new DhtNode(o, new Ipv4Endpoint(address, checked((ushort)port)));
+    }
+
+    /// <summary>Completes once the node has joined: bound, queried for itself, NAT and firewall checked.</summary>
+    public Task FullyBootstrappedAsync() => _bootstrapped.Task;
+
+    /// <summary>Adds a node to the routing table by address.</summary>
+    public Task AddNodeAsync(Ipv4Endpoint endpoint) =>
+        RunOnContextAsync(() => AddNodeCore(new RoutingNode(Blake2b.NodeIdOf(endpoint), endpoint)));
+
+    /// <summary>Routing-table entries, most recently seen first.</summary>
+    public Task<IReadOnlyList<Ipv4Endpoint>> GetNodesAsync(int limit = int.MaxValue) =>
+        RunOnContextAsync<IReadOnlyList<Ipv4Endpoint>>(() => Nodes.ToListLatestFirst(limit).ConvertAll(n => n.Endpoint));
+
+    /// <summary>A snapshot of the routing table (entries with their bookkeeping), row by row.</summary>
+    public Task<IReadOnlyList<RoutingNode>> GetRoutingTableAsync() => RunOnContextAsync(() => Table.ToList());
+
+    /// <summary>Runs an iterative query for a user command; replies stream from the result.</summary>
+    public DhtQuery Query(NodeId target, ulong command, byte[]? value = null, QueryOptions? options = null)
+    {
+        ObjectDisposedException.ThrowIf(Destroyed, this);
+        var query = new DhtQuery(this, target, isInternal: false, command, value, options ?? QueryOptions.Default);
+        StartQuery(query);
+        return query;
+    }
+
+    /// <summary>Walks toward <paramref name="target"/> with FIND_NODE.</summary>
+    public DhtQuery FindNode(NodeId target, QueryOptions? options = null)
+    {
+        ObjectDisposedException.ThrowIf(Destroyed, this);
+        var query = new DhtQuery(this, target, isInternal: true, Commands.FindNode, null, options ?? QueryOptions.Default);
+        StartQuery(query);
+        return query;
+    }
+
+    /// <summary>Sends a user command to one node. Error replies resolve; only timeouts and cancellation throw.</summary>
+    public Task<DhtResponse> RequestAsync(DhtRequest request, Ipv4Endpoint to, RequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return SendAsync(to, request.Token, isInternal: false, request.Command, request.Target, request.Value, options ?? RequestOptions.Default, cancellationToken);
+    }
+
+    /// <summary>PING; <paramref name="size"/> zero bytes ride along as the value.</summary>
+    public Task<DhtResponse> PingAsync(Ipv4Endpoint to, int size = 0, RequestOptions? options = null, CancellationToken cancellationToken = default) =>
+        SendAsync(to, null, isInternal: true, Commands.Ping, null, size > 0 ? new byte[size] : null, options ?? RequestOptions.Default, cancellationToken);
+
+    /// <summary>DELAYED_PING: the other node answers after <paramref name="delay"/>.</summary>
+    public Task<DhtResponse> DelayedPingAsync(Ipv4Endpoint to, TimeSpan delay, RequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        if (delay > Options.MaxPingDelay)
+        {
+            throw new ArgumentOutOfRangeException(nameof(delay), $"Delay exceeds max delay: {(long)Options.MaxPingDelay.TotalMilliseconds}ms");
+        }
+
+        var value = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(value, (uint)delay.TotalMilliseconds);
+        var o = (options ?? RequestOptions.Default) with { Timeout = delay + TimeSpan.FromSeconds(1) };
+        return SendAsync(to, null, isInternal: true, Commands.DelayedPing, null, value, o, cancellationToken);
+    }
+
+    /// <summary>A session: requests and queries run in it can be cancelled together.</summary>
+    public DhtSession CreateSession() => new(this);
+
+    /// <summary>Starts a background FIND_NODE toward a random known node (or ourselves).</summary>
+    public Task RefreshAsync() => RunOnContextAsync(Refresh);
+
+    public async ValueTask DisposeAsync()
+    {
+        await RunOnContextAsync(DestroyAsync).ConfigureAwait(false);
+        Io.Dispose();
+    }
+
+    internal void Post(Action action) => _context.Post(static s => ((Action)s!)(), action);
+
+    internal bool IsOnContext => SynchronizationContext.Current == _context;
+
+    /// <summary>Runs <paramref name="action"/> now if on the node's context, else posts it.</summary>
+    internal void RunOnContext(Action action)
+    {
+        if (IsOnContext)
+        {
+            action();
+        }
+        else
+        {
+            Post(action);
+        }
+    }
+
+    internal Task RunOnContextAsync(Action action) => RunOnContextAsync(() =>
+    {
+        action();
+        return true;
+    });
+
+    internal Task<T> RunOnContextAsync<T>(Func<T> func)
+    {
+        if (IsOnContext)
+        {
+            return Task.FromResult(func());
+        }
+
+        var tcs = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(() =>
+        {
+            try
+            {
+                tcs.SetResult(func());
+            }
+            catch (Exception e)
+            {
+                tcs.SetException(e);
+            }
+        });
+        return tcs.Task;
+    }
+
+    internal Task RunOnContextAsync(Func<Task> func)
+    {
+        if (IsOnContext)
+        {
+            return func();
+        }
+
+        var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(() => _ = CompleteFromAsync(func, tcs));
+        return tcs.Task;
+    }
+
+    private static async Task CompleteFromAsync(Func<Task> func, TaskCompletionSource tcs)
+    {
+        try
+        {
+            await func().ConfigureAwait(true);
+            tcs.SetResult();
+        }
+        catch (Exception e)
+        {
+            tcs.SetException(e);
+        }
+    }
+
+    private Task<DhtResponse> SendAsync(Ipv4Endpoint to, byte[]? token, bool isInternal, ulong command, NodeId? target, byte[]? value, RequestOptions options, CancellationToken cancellationToken)
+    {
+        var tcs = new TaskCompletionSource<DhtResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        RunOnContext(() =>
+        {
+            var request = Io.CreateRequest(new DhtPeer(to, null), token, isInternal, command, target, value, options.Session);
+            if (request is null)
+            {
+                tcs.TrySetException(DhtException.NodeIsDestroyed());
+                return;
+            }
+
+            if (options.Socket is not null)
+            {
+                request.Socket = options.Socket;
+            }
+
+            if (!options.Retry)
+            {
+                request.Retries = 0;
+            }
+
+            request.Timeout = options.Timeout;
+            request.OnResponse = (response, _) => tcs.TrySetResult(response);
+            request.OnError = (error, _) => tcs.TrySetException(error);
+            if (cancellationToken.CanBeCanceled)
+            {
+                var registration = cancellationToken.Register(() => RunOnContext(() => request.Destroy(DhtException.Destroyed())));
+                _ = tcs.Task.ContinueWith(_ => registration.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+
+            request.Send();
+        });
+        return tcs.Task;
+    }
+
+    private void StartQuery(DhtQuery query) => RunOnContext(() =>
+    {
+        _refreshTicks = RefreshTicks;
+        _ = RunQueryAsync(query);
+    });
+
+    private static async Task RunQueryAsync(DhtQuery query)
+    {
+        try
+        {
+            await query.StartAsync().ConfigureAwait(true);
+        }
+        catch (Exception e) when (e is DhtException or ObjectDisposedException)
+        {
+            query.Fail(e);
+        }
+    }
+
+    private RoutingTable CreateTable(NodeId id)
+    {
+        var table = new RoutingTable(id, Options.K);
+        table.RowFull = OnRowFull;
+        return table;
+    }
+
+    private NodeId RandomId()
+    {
+        if (Options.Random is null)
+        {
+            return NodeId.Random();
+        }
+
+        Span<byte> bytes = stackalloc byte[NodeId.Size];
+        _random.NextBytes(bytes);
+        return NodeId.Read(bytes);
+    }
+
+    private long RandomOffset(int n) => n - (int)(_random.NextDouble() * 0.5 * n);
+
+    private void OnContextError(Exception error) => LogContextError(_logger, error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error in the node's event loop")]
+    private static partial void LogContextError(ILogger logger, Exception error);
+}

@@ -1,0 +1,71 @@
+using DhtRpc.Encoding;
+using DhtRpc.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace DhtRpc;
+
+/// <summary>How a <see cref="DhtNode"/> is built. Defaults are dht-rpc's.</summary>
+public sealed record DhtNodeOptions
+{
+    /// <summary>Bootstrap entries: "host:port", "suggestedIp@hostname:port" or a bare port (127.0.0.1).</summary>
+    public IReadOnlyList<string> Bootstrap { get; init; } = [];
+
+    /// <summary>Nodes to put in the routing table at start-up (first entry ends up most recent).</summary>
+    public IReadOnlyList<Ipv4Endpoint> Nodes { get; init; } = [];
+
+    /// <summary>Server port: 0 = random; p = try p … p+4. See also <see cref="PortRange"/>.</summary>
+    public int Port { get; init; }
+
+    /// <summary>Explicit server port range [Start, End): overrides <see cref="Port"/>.</summary>
+    public (int Start, int End)? PortRange { get; init; }
+
+    /// <summary>Host both sockets bind to.</summary>
+    public string Host { get; init; } = "0.0.0.0";
+
+    /// <summary>Fall back to a random port when the wanted ports are taken.</summary>
+    public bool AnyPort { get; init; } = true;
+
+    /// <summary>true = never persistent; false = become persistent during bootstrap; null = adaptive.</summary>
+    public bool? Ephemeral { get; init; }
+
+    /// <summary>With <see cref="Ephemeral"/> null: re-evaluate persistence after ~20 minutes of stability.</summary>
+    public bool Adaptive { get; init; } = true;
+
+    /// <summary>Assume we are firewalled until a PING_NAT test shows otherwise.</summary>
+    public bool Firewalled { get; init; } = true;
+
+    /// <summary>Try a quick PING_NAT on the first bootstrap reply.</summary>
+    public bool QuickFirewall { get; init; } = true;
+
+    public int Concurrency { get; init; } = 10;
+
+    public int MaxWindow { get; init; } = 80;
+
+    public TimeSpan MaxPingDelay { get; init; } = TimeSpan.FromSeconds(10);
+
+    public bool SendDownHints { get; init; } = true;
+
+    /// <summary>Down hints per tick: -1 = unlimited, 0 = none.</summary>
+    public int DownHintsRateLimit { get; init; } = 50;
+
+    /// <summary>Bucket size.</summary>
+    public int K { get; init; } = 20;
+
+    /// <summary>Rejects peers from the routing table (and from query fan-out) when it returns false.</summary>
+    public Func<Ipv4Endpoint, bool>? FilterNode { get; init; }
+
+    public IDatagramTransport Transport { get; init; } = UdpTransport.Instance;
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Where the node runs its logic. Null: a private serial context on the thread pool. A simulation
+    /// passes its single-threaded loop so that many nodes run deterministically.
+    /// </summary>
+    public SynchronizationContext? Context { get; init; }
+
+    /// <summary>Source of randomness for tids, tick offsets and ephemeral ids (seed it for reproducible simulations).</summary>
+    public Random? Random { get; init; }
+
+    public ILoggerFactory? LoggerFactory { get; init; }
+}

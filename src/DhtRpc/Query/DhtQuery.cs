@@ -1,0 +1,509 @@
+using System.Threading.Channels;
+using DhtRpc.Crypto;
+using DhtRpc.Encoding;
+using DhtRpc.Rpc;
+
+namespace DhtRpc.Query;
+
+/// <summary>
+/// An iterative Kademlia walk toward <see cref="Target"/>: asks the closest known nodes, follows their
+/// closer nodes, keeps the k closest successful replies and (optionally) commits to them at the end.
+/// Replies stream out as they arrive; <see cref="Completion"/> ends with the query.
+/// </summary>
+public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
+{
+    private readonly DhtNode _node;
+    private readonly Dictionary<Ipv4Endpoint, SeenEntry> _seen = [];
+    private readonly List<DhtPeer> _pending = [];
+    private readonly List<DhtResponse> _closestReplies = [];
+    private readonly Channel<DhtResponse> _output = Channel.CreateUnbounded<DhtResponse>(new UnboundedChannelOptions { SingleWriter = true });
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly QueryCommit? _commit;
+    private readonly DhtSession _session;
+    private readonly bool _ownsSession;
+    private readonly bool _onlyClosestNodes;
+    private readonly int _k;
+    private readonly bool _force;
+    private int _inflight;
+    private int _slow;
+    private bool _slowdown;
+    private bool _fromTable;
+    private bool _committing;
+    private bool _ended;
+
+    internal DhtQuery(DhtNode node, NodeId target, bool isInternal, ulong command, byte[]? value, QueryOptions options)
+    {
+        _node = node;
+        Target = target;
+        Internal = isInternal;
+        Command = command;
+        Value = value;
+        _k = node.Table.K;
+        _force = options.Force;
+        Concurrency = options.Concurrency ?? node.Options.Concurrency;
+        Retries = options.Retries ?? (isInternal && command == Commands.DownHint ? 3 : 5);
+        _commit = options.Commit ?? (options.AutoCommit ? AutoCommitAsync : null);
+        _ownsSession = options.Session is null;
+        _session = options.Session ?? new DhtSession(node);
+
+        // Pushed in reverse so that the first given node is visited first.
+        if (options.Nodes is { } nodes)
+        {
+            for (var i = nodes.Count - 1; i >= 0; i--)
+            {
+                var peer = nodes[i];
+                AddPending(new DhtPeer(peer.Endpoint, peer.Id ?? Blake2b.NodeIdOf(peer.Endpoint)), null);
+            }
+        }
+        else if (options.Replies is { } replies)
+        {
+            for (var i = replies.Count - 1; i >= 0; i--)
+            {
+                var from = replies[i].From;
+                AddPending(new DhtPeer(from.Endpoint, from.Id ?? Blake2b.NodeIdOf(from.Endpoint)), null);
+            }
+        }
+
+        _onlyClosestNodes = options.OnlyClosestNodes;
+        node.Stats.Queries.Total++;
+        node.Stats.Queries.Active++;
+    }
+
+    public NodeId Target { get; }
+
+    public bool Internal { get; }
+
+    public ulong Command { get; }
+
+    public byte[]? Value { get; }
+
+    /// <summary>Requests in flight at once; background queries raise and lower it as traffic allows.</summary>
+    public int Concurrency { get; set; }
+
+    public int Retries { get; }
+
+    public int Successes { get; private set; }
+
+    public int Errors { get; private set; }
+
+    /// <summary>The k closest successful replies from nodes with ids, closest first.</summary>
+    public IReadOnlyList<DhtResponse> ClosestReplies => _closestReplies;
+
+    /// <summary>The senders of <see cref="ClosestReplies"/>.</summary>
+    public IReadOnlyList<DhtPeer> ClosestNodes => _closestReplies.ConvertAll(r => r.From);
+
+    /// <summary>Completes when the walk (and any commit) is over; faults if the commit failed.</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>Called for each successful reply as it arrives (on the node's context).</summary>
+    internal Action<DhtResponse>? OnReply { get; set; }
+
+    public IAsyncEnumerator<DhtResponse> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
+        _output.Reader.ReadAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+
+    /// <summary>Runs the query to the end and returns every successful reply.</summary>
+    public async Task<IReadOnlyList<DhtResponse>> ToListAsync(CancellationToken cancellationToken = default)
+    {
+        var list = new List<DhtResponse>();
+        await foreach (var reply in this.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(reply);
+        }
+
+        await Completion.ConfigureAwait(false);
+        return list;
+    }
+
+    /// <summary>Seeds from the table and the bootstrap list, then starts walking. Runs on the node's context.</summary>
+    internal async Task StartAsync()
+    {
+        AddFromTable();
+        if (_pending.Count < _k)
+        {
+            await foreach (var peer in _node.ResolveBootstrapNodesAsync().ConfigureAwait(true))
+            {
+                AddPending(peer, null);
+            }
+        }
+
+        ReadMore();
+    }
+
+    internal void Fail(Exception error) => End(error);
+
+    private void AddFromTable()
+    {
+        if (_pending.Count >= _k)
+        {
+            return;
+        }
+
+        _fromTable = true;
+        foreach (var node in _node.Table.Closest(Target, _k - _pending.Count))
+        {
+            AddPending(new DhtPeer(node.Endpoint, node.Id), null);
+        }
+    }
+
+    private bool IsCloser(in NodeId id) =>
+        _closestReplies.Count < _k || Target.CompareDistance(id, _closestReplies[^1].From.Id!.Value) < 0;
+
+    private bool AddPending(DhtPeer peer, DhtPeer? referrer)
+    {
+        if (_onlyClosestNodes)
+        {
+            return false;
+        }
+
+        var isCloser = IsCloser(peer.Id!.Value);
+        if (_seen.TryGetValue(peer.Endpoint, out var entry))
+        {
+            switch (entry.State)
+            {
+                case SeenState.Done:
+                    return isCloser;
+                case SeenState.Down:
+                    if (referrer is { } downReferrer)
+                    {
+                        SendDownHint(downReferrer, peer.Endpoint);
+                    }
+
+                    return isCloser;
+                default:
+                    if (referrer is { } r)
+                    {
+                        entry.Referrers.Add(r);
+                    }
+
+                    return isCloser;
+            }
+        }
+
+        if (!isCloser)
+        {
+            return false;
+        }
+
+        var seen = new SeenEntry();
+        if (referrer is { } first)
+        {
+            seen.Referrers.Add(first);
+        }
+
+        _seen[peer.Endpoint] = seen;
+        _pending.Add(peer);
+        return true;
+    }
+
+    private void ReadMore()
+    {
+        if (_ended || _committing)
+        {
+            return;
+        }
+
+        var limit = (_slowdown ? 3 : Concurrency) + _slow;
+        while (_inflight < limit && _pending.Count > 0)
+        {
+            var next = _pending[^1];
+            _pending.RemoveAt(_pending.Count - 1);
+            if (!IsCloser(next.Id!.Value))
+            {
+                continue;
+            }
+
+            Visit(next);
+            if (_ended)
+            {
+                return;
+            }
+        }
+
+        // Seeded from given nodes: give them a chance to answer before fanning out.
+        if (!_fromTable && Successes == 0 && Errors == 0)
+        {
+            _slowdown = true;
+        }
+
+        if (_pending.Count > 0)
+        {
+            return;
+        }
+
+        if (_inflight == 0 || (_slow == _inflight && _closestReplies.Count >= _k))
+        {
+            // Mostly failed from cached nodes: try again from the routing table.
+            if (!_fromTable && Successes < _k / 4)
+            {
+                AddFromTable();
+                ReadMore();
+                return;
+            }
+
+            Flush();
+        }
+    }
+
+    private void Visit(DhtPeer to)
+    {
+        _inflight++;
+        var request = _node.SendInternalRequest(to, _force, Internal, Command, Target, Value, _session, OnVisit, OnVisitError);
+        if (request is null)
+        {
+            End(DhtException.NodeIsDestroyed());
+            return;
+        }
+
+        request.Retries = _force ? 0 : Retries;
+        request.OnCycle = OnCycle;
+    }
+
+    private void OnCycle(OutgoingRequest request)
+    {
+        request.OnCycle = null;
+        _slow++;
+        ReadMore();
+    }
+
+    private void Decrement(OutgoingRequest request)
+    {
+        if (request.OnCycle is null)
+        {
+            _slow--;
+        }
+        else
+        {
+            request.OnCycle = null;
+        }
+
+        _inflight--;
+    }
+
+    private void OnVisit(DhtResponse reply, OutgoingRequest request)
+    {
+        Decrement(request);
+        _seen[request.To.Endpoint] = SeenEntry.Done;
+        if (_committing || _ended)
+        {
+            return;
+        }
+
+        if (reply.Error == 0)
+        {
+            Successes++;
+        }
+        else
+        {
+            Errors++;
+        }
+
+        if (reply.Error == 0 && reply.From.Id is { } fromId && IsCloser(fromId))
+        {
+            PushClosest(reply);
+        }
+
+        foreach (var endpoint in reply.CloserNodes)
+        {
+            var id = Blake2b.NodeIdOf(endpoint);
+            if (!_node.AcceptsPeer(endpoint) || id == _node.Table.Id)
+            {
+                continue;
+            }
+
+            if (!AddPending(new DhtPeer(endpoint, id), reply.From))
+            {
+                break;
+            }
+        }
+
+        if (!_fromTable && Successes + Errors >= Concurrency)
+        {
+            _slowdown = false;
+        }
+
+        if (reply.Error == 0)
+        {
+            OnReply?.Invoke(reply);
+            _output.Writer.TryWrite(reply);
+        }
+
+        ReadMore();
+    }
+
+    private void OnVisitError(DhtException error, OutgoingRequest request)
+    {
+        if (error.Code == DhtErrorCode.RequestTimeout && _seen.TryGetValue(request.To.Endpoint, out var entry))
+        {
+            _seen[request.To.Endpoint] = SeenEntry.Down;
+            foreach (var referrer in entry.Referrers)
+            {
+                SendDownHint(referrer, request.To.Endpoint);
+            }
+        }
+
+        Decrement(request);
+        Errors++;
+        ReadMore();
+    }
+
+    private void SendDownHint(DhtPeer referrer, Ipv4Endpoint down)
+    {
+        if (!_node.TryTakeDownHintBudget())
+        {
+            return;
+        }
+
+        var value = new byte[Ipv4Endpoint.EncodedSize];
+        down.WriteTo(value);
+        _node.SendInternalRequest(referrer, false, true, Commands.DownHint, null, value, _session, null, null);
+    }
+
+    private void PushClosest(DhtResponse reply)
+    {
+        var id = reply.From.Id!.Value;
+        _closestReplies.Add(reply);
+        for (var i = _closestReplies.Count - 2; i >= 0; i--)
+        {
+            var previous = _closestReplies[i];
+            var cmp = Target.CompareDistance(previous.From.Id!.Value, id);
+            if (cmp < 0)
+            {
+                break;
+            }
+
+            if (cmp == 0)
+            {
+                _closestReplies.RemoveAt(i + 1);
+                break;
+            }
+
+            _closestReplies[i + 1] = previous;
+            _closestReplies[i] = reply;
+        }
+
+        if (_closestReplies.Count > _k)
+        {
+            _closestReplies.RemoveAt(_closestReplies.Count - 1);
+        }
+    }
+
+    private void Flush()
+    {
+        if (_committing)
+        {
+            return;
+        }
+
+        _committing = true;
+        if (_commit is null)
+        {
+            End(null);
+            return;
+        }
+
+        if (_closestReplies.Count == 0)
+        {
+            End(new DhtException(DhtErrorCode.TooFewNodes, "Too few nodes responded"));
+            return;
+        }
+
+        _ = CommitAllAsync();
+    }
+
+    private async Task CommitAllAsync()
+    {
+        var commits = new List<Task>(_closestReplies.Count);
+        foreach (var reply in _closestReplies)
+        {
+            commits.Add(RunCommitAsync(reply));
+        }
+
+        var succeeded = 0;
+        Exception? last = null;
+        foreach (var commit in commits)
+        {
+            try
+            {
+                await commit.ConfigureAwait(true);
+                succeeded++;
+            }
+            catch (Exception e) when (e is DhtException or OperationCanceledException or InvalidOperationException)
+            {
+                last = e;
+            }
+        }
+
+        End(succeeded > 0 ? null : last);
+    }
+
+    private async Task RunCommitAsync(DhtResponse reply)
+    {
+        // Commits start from the node's context; a throwing commit function counts as a failed commit.
+        try
+        {
+            await _commit!(reply, this, CancellationToken.None).ConfigureAwait(true);
+        }
+        catch (Exception e) when (e is not DhtException and not OperationCanceledException)
+        {
+            throw new DhtException($"{DhtException.CodeText(DhtErrorCode.CommitFailed)}: {e.Message}", e);
+        }
+    }
+
+    private Task AutoCommitAsync(DhtResponse reply, DhtQuery query, CancellationToken cancellationToken)
+    {
+        if (reply.Token is null)
+        {
+            return Task.FromException(new DhtException(DhtErrorCode.CommitFailed, "No token received for closest node"));
+        }
+
+        return _node.RequestAsync(new DhtRequest(Command, Target, Value, reply.Token), reply.From.Endpoint, cancellationToken: cancellationToken);
+    }
+
+    private void End(Exception? error)
+    {
+        if (_ended)
+        {
+            return;
+        }
+
+        _ended = true;
+        _node.Stats.Queries.Active--;
+        if (_ownsSession)
+        {
+            _session.Destroy(DhtException.Destroyed());
+        }
+
+        if (error is null)
+        {
+            _output.Writer.TryComplete();
+            _completion.TrySetResult();
+        }
+        else
+        {
+            _output.Writer.TryComplete(error);
+            _completion.TrySetException(error);
+        }
+    }
+
+    private enum SeenState
+    {
+        Pending,
+        Done,
+        Down,
+    }
+
+    private sealed class SeenEntry
+    {
+        public static readonly SeenEntry Done = new(SeenState.Done);
+        public static readonly SeenEntry Down = new(SeenState.Down);
+
+        public SeenEntry(SeenState state = SeenState.Pending)
+        {
+            State = state;
+        }
+
+        public SeenState State { get; }
+
+        public List<DhtPeer> Referrers { get; } = [];
+    }
+}

@@ -1,0 +1,9 @@
+using DhtRpc.Encoding;
+
+namespace DhtRpc.Rpc;
+
+/// <summary>A peer's address and, when it proved one, its node id.</summary>
+public readonly record struct DhtPeer(Ipv4Endpoint Endpoint, NodeId? Id)
+{
+    public override string ToString() => Id is { } id ? $"{Endpoint} ({id.ToString()[..12]}…)" : Endpoint.ToString();
+}

@@ -1,0 +1,24 @@
+using DhtRpc.Encoding;
+using DhtRpc.Transport;
+
+namespace DhtRpc.Rpc;
+
+/// <summary>A user command to send to one node.</summary>
+public sealed record DhtRequest(ulong Command, NodeId? Target = null, byte[]? Value = null, byte[]? Token = null);
+
+/// <summary>Options of a single request.</summary>
+public sealed record RequestOptions
+{
+    public static RequestOptions Default { get; } = new();
+
+    /// <summary>false: one transmission, no retries (default: 3 retries, 4 sends).</summary>
+    public bool Retry { get; init; } = true;
+
+    /// <summary>Run the request in this session so it can be cancelled with others.</summary>
+    public DhtSession? Session { get; init; }
+
+    /// <summary>Per-attempt timeout (default 1 s).</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    internal IDatagramSocket? Socket { get; init; }
+}

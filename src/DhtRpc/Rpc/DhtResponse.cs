@@ -1,0 +1,48 @@
+using DhtRpc.Encoding;
+using DhtRpc.Messages;
+
+namespace DhtRpc.Rpc;
+
+/// <summary>A reply to one of our requests (an error reply is still a reply: see <see cref="Error"/>).</summary>
+public sealed class DhtResponse
+{
+    internal DhtResponse(in ResponseMessage message, DhtPeer from, TimeSpan rtt)
+    {
+        Tid = message.Tid;
+        From = from;
+        To = message.To;
+        Rtt = rtt;
+        Token = message.HasToken ? message.Token.ToArray() : null;
+        Error = message.Error;
+        Value = message.HasValue ? message.Value.ToArray() : null;
+        var closer = new Ipv4Endpoint[message.CloserNodeCount];
+        for (var i = 0; i < closer.Length; i++)
+        {
+            closer[i] = message.CloserNode(i);
+        }
+
+        CloserNodes = closer;
+    }
+
+    public ushort Tid { get; }
+
+    /// <summary>The responder (its id is set only when it sent a valid one).</summary>
+    public DhtPeer From { get; }
+
+    /// <summary>Our address as the responder saw it.</summary>
+    public Ipv4Endpoint To { get; }
+
+    public TimeSpan Rtt { get; }
+
+    /// <summary>The round-trip token to present back to this responder, if it sent one.</summary>
+    public byte[]? Token { get; }
+
+    public IReadOnlyList<Ipv4Endpoint> CloserNodes { get; }
+
+    /// <summary>0 for success; 1 unknown command; 2 invalid token; 16+ application errors.</summary>
+    public ulong Error { get; }
+
+    public byte[]? Value { get; }
+
+    public override string ToString() => $"reply tid={Tid} from {From} error={Error} value={Value?.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}";
+}

@@ -1,0 +1,96 @@
+using DhtRpc.Encoding;
+using DhtRpc.Transport;
+
+namespace DhtRpc.Rpc;
+
+/// <summary>
+/// A user (non-internal) request delivered to the application. Answer it with <see cref="Reply"/>,
+/// <see cref="Error"/> or <see cref="Relay"/>, now or later; an unanswered request times out at the sender.
+/// </summary>
+public sealed class IncomingRequest
+{
+    private readonly DhtNode _node;
+    private readonly IDatagramSocket _socket;
+
+    internal IncomingRequest(DhtNode node, IDatagramSocket socket, ushort tid, DhtPeer from, Ipv4Endpoint to, byte[]? token, bool isInternal, ulong command, NodeId? target, byte[]? value)
+    {
+        _node = node;
+        _socket = socket;
+        Tid = tid;
+        From = from;
+        To = to;
+        Token = token;
+        Internal = isInternal;
+        Command = command;
+        Target = target;
+        Value = value;
+    }
+
+    public ushort Tid { get; }
+
+    /// <summary>The sender (its id is set only when it proved one).</summary>
+    public DhtPeer From { get; }
+
+    /// <summary>Our address as the sender addressed us.</summary>
+    public Ipv4Endpoint To { get; }
+
+    /// <summary>The sender's token; when present it has already been verified for the sender's host.</summary>
+    public byte[]? Token { get; }
+
+    public bool Internal { get; }
+
+    public ulong Command { get; }
+
+    public NodeId? Target { get; }
+
+    /// <summary>The request value; null when none was sent (an empty array when an empty one was).</summary>
+    public byte[]? Value { get; }
+
+    /// <summary>True once a reply, error or relay was sent.</summary>
+    public bool Answered { get; private set; }
+
+    /// <summary>Replies with error 0, a fresh token (unless disabled) and closer nodes when a target was sent.</summary>
+    public void Reply(byte[]? value, ReplyOptions? options = null)
+    {
+        Answered = true;
+        var o = options ?? ReplyOptions.Default;
+        _node.RunOnContext(() => _node.Io.SendReply(o.Socket ?? _socket, Tid, o.To ?? From.Endpoint, 0, value, value is not null, o.Token ?? true, o.CloserNodes, Target));
+    }
+
+    /// <summary>Replies with an error code (applications use 16 and up), closer nodes when a target was sent.</summary>
+    public void Error(ulong code, ReplyOptions? options = null)
+    {
+        Answered = true;
+        var o = options ?? ReplyOptions.Default;
+        _node.RunOnContext(() => _node.Io.SendReply(o.Socket ?? _socket, Tid, o.To ?? From.Endpoint, code, default, false, o.Token ?? false, o.CloserNodes, Target));
+    }
+
+    /// <summary>Forwards this request (same tid, command and target, new value, no token) to <paramref name="to"/>.</summary>
+    public void Relay(byte[]? value, Ipv4Endpoint to)
+    {
+        Answered = true;
+        _node.RunOnContext(() =>
+        {
+            var bytes = _node.Io.EncodeRequest(Tid, to, null, Internal, Command, Target, value, _socket);
+            _socket.Send(bytes, to);
+        });
+    }
+
+    public override string ToString() => $"request tid={Tid} command={Command} from {From}";
+}
+
+/// <summary>Options of <see cref="IncomingRequest.Reply"/> and <see cref="IncomingRequest.Error"/>.</summary>
+public sealed record ReplyOptions
+{
+    public static ReplyOptions Default { get; } = new();
+
+    /// <summary>Include a token: null = the default (yes for replies, no for errors).</summary>
+    public bool? Token { get; init; }
+
+    public bool CloserNodes { get; init; } = true;
+
+    /// <summary>Send to this address instead of the requester (relayed replies).</summary>
+    public Ipv4Endpoint? To { get; init; }
+
+    internal IDatagramSocket? Socket { get; init; }
+}

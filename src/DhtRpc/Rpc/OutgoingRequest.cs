@@ -1,0 +1,189 @@
+using DhtRpc.Encoding;
+using DhtRpc.Transport;
+
+namespace DhtRpc.Rpc;
+
+/// <summary>
+/// One request in flight: encoded once, retransmitted with the same bytes on each timeout until the
+/// retries run out. All members are used from the node's context only.
+/// </summary>
+internal sealed class OutgoingRequest
+{
+    private readonly RpcIo _io;
+    private ITimer? _timer;
+    private int _timerGeneration;
+
+    public OutgoingRequest(RpcIo io, ushort tid, DhtPeer to, byte[]? token, bool isInternal, ulong command, NodeId? target, byte[]? value, DhtSession? session)
+    {
+        _io = io;
+        Tid = tid;
+        To = to;
+        Token = token;
+        Internal = isInternal;
+        Command = command;
+        Target = target;
+        Value = value;
+        Session = session;
+        StartTimestamp = io.TimeProvider.GetTimestamp();
+    }
+
+    public ushort Tid { get; }
+
+    /// <summary>Destination; its id is set when the destination was addressed as a routing-table node.</summary>
+    public DhtPeer To { get; }
+
+    public byte[]? Token { get; }
+
+    public bool Internal { get; }
+
+    public ulong Command { get; }
+
+    public NodeId? Target { get; }
+
+    public byte[]? Value { get; }
+
+    public DhtSession? Session { get; }
+
+    internal int SessionIndex { get; set; } = -1;
+
+    public IDatagramSocket? Socket { get; set; }
+
+    /// <summary>How many retransmissions after the first send (3 → up to 4 sends).</summary>
+    public int Retries { get; set; } = 3;
+
+    /// <summary>Per-attempt timeout; null = the default 1 s.</summary>
+    public TimeSpan? Timeout { get; set; }
+
+    public int Sent { get; set; }
+
+    public bool Destroyed { get; private set; }
+
+    public long StartTimestamp { get; }
+
+    public byte[]? Buffer { get; set; }
+
+    public Action<DhtResponse, OutgoingRequest>? OnResponse { get; set; }
+
+    public Action<DhtException, OutgoingRequest>? OnError { get; set; }
+
+    /// <summary>Called at each attempt's timeout (queries use it to mark a request slow).</summary>
+    public Action<OutgoingRequest>? OnCycle { get; set; }
+
+    /// <summary>Queues or transmits; <paramref name="force"/> bypasses the congestion window.</summary>
+    public void Send(bool force = false)
+    {
+        if (Destroyed || Socket is null)
+        {
+            return;
+        }
+
+        Buffer ??= _io.EncodeRequest(this, Socket);
+        if (!force && _io.Congestion.IsFull)
+        {
+            _io.Enqueue(this);
+            return;
+        }
+
+        SendNow();
+    }
+
+    public void SendNow()
+    {
+        if (Destroyed || Socket is null || Buffer is null)
+        {
+            return;
+        }
+
+        Sent++;
+        _io.Congestion.Send();
+        Socket.Send(Buffer, To.Endpoint);
+        ArmTimer(Timeout ?? RpcIo.DefaultTimeout);
+    }
+
+    /// <summary>Stops the attempt timer (the response arrived or the request is finished).</summary>
+    public void StopTimer()
+    {
+        _timerGeneration++;
+        _timer?.Dispose();
+        _timer = null;
+    }
+
+    /// <summary>Fails the request with <paramref name="error"/> and takes it out of flight.</summary>
+    public void Destroy(DhtException error)
+    {
+        if (Destroyed)
+        {
+            return;
+        }
+
+        Destroyed = true;
+        StopTimer();
+        Session?.Detach(this);
+        if (!_io.RemoveInflight(this))
+        {
+            return;
+        }
+
+        _io.Stats.Requests.Active--;
+        _io.Congestion.Receive();
+        OnError?.Invoke(error, this);
+    }
+
+    /// <summary>Marks the request finished after a response matched it (the IO layer removed it).</summary>
+    public void Complete()
+    {
+        Destroyed = true;
+        StopTimer();
+        Session?.Detach(this);
+    }
+
+    /// <summary>Marks destroyed without callbacks (used when the IO layer clears everything at once).</summary>
+    public void MarkDestroyed()
+    {
+        Destroyed = true;
+        StopTimer();
+    }
+
+    private void ArmTimer(TimeSpan due)
+    {
+        var generation = ++_timerGeneration;
+        _timer?.Dispose();
+        _timer = _io.TimeProvider.CreateTimer(
+            static state =>
+            {
+                var (request, gen) = ((OutgoingRequest, int))state!;
+                request._io.Post(() => request.OnTimerFired(gen));
+            },
+            (this, generation),
+            due,
+            System.Threading.Timeout.InfiniteTimeSpan);
+    }
+
+    private void OnTimerFired(int generation)
+    {
+        if (generation != _timerGeneration || Destroyed)
+        {
+            return;
+        }
+
+        _timer?.Dispose();
+        _timer = null;
+        OnCycle?.Invoke(this);
+        if (Destroyed)
+        {
+            return;
+        }
+
+        if (Sent > Retries)
+        {
+            _io.Stats.Requests.Timeouts++;
+            Destroy(DhtException.Timeout());
+            _io.OnTimeout(this);
+        }
+        else
+        {
+            _io.Stats.Requests.Retries++;
+            Send();
+        }
+    }
+}

@@ -1,0 +1,394 @@
+using System.Buffers;
+using DhtRpc.Crypto;
+using DhtRpc.Encoding;
+using DhtRpc.Messages;
+using DhtRpc.Transport;
+
+namespace DhtRpc.Rpc;
+
+/// <summary>
+/// The request/response layer: both sockets, transaction ids, the in-flight list, retries, the
+/// congestion window and tokens. Decodes what arrives and hands it to the node; encodes what leaves.
+/// Used from the node's context only.
+/// </summary>
+internal sealed class RpcIo : IDisposable
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan DrainInterval = TimeSpan.FromMilliseconds(750);
+
+    private const int StackReplyLimit = 512;
+
+    private readonly DhtNode _node;
+    private readonly IDatagramTransport _transport;
+    private readonly List<OutgoingRequest> _inflight = [];
+    private readonly Queue<OutgoingRequest> _pending = new();
+    private readonly List<Routing.RoutingNode> _closestScratch = [];
+    private readonly (int Start, int End) _portRange;
+    private readonly Ipv4Endpoint _bindHost;
+    private readonly bool _anyPort;
+    private TokenSecrets? _secrets;
+    private ITimer? _drainTimer;
+    private int _nextTid;
+    private int _boundServerPort;
+    private int _boundClientPort;
+
+    public RpcIo(DhtNode node, DhtNodeOptions options, Random random)
+    {
+        _node = node;
+        _transport = options.Transport;
+        TimeProvider = options.TimeProvider;
+        Congestion = new CongestionWindow(options.MaxWindow);
+        Firewalled = options.Firewalled;
+        _anyPort = options.AnyPort;
+        _nextTid = random.Next(65536);
+        _portRange = options.PortRange ?? (options.Port == 0 ? (0, 0) : (options.Port, options.Port + 5));
+        if (!Ipv4Endpoint.TryParseHost(options.Host, out var host))
+        {
+            throw new ArgumentException($"Bind host '{options.Host}' is not an IPv4 address.", nameof(options));
+        }
+
+        _bindHost = new Ipv4Endpoint(host, 0);
+    }
+
+    public TimeProvider TimeProvider { get; }
+
+    public CongestionWindow Congestion { get; }
+
+    public DhtStats Stats => _node.Stats;
+
+    public IDatagramSocket? ServerSocket { get; private set; }
+
+    public IDatagramSocket? ClientSocket { get; private set; }
+
+    /// <summary>While firewalled, our own requests leave from the client socket.</summary>
+    public bool Firewalled { get; set; }
+
+    /// <summary>Ephemeral nodes never put an id on the wire.</summary>
+    public bool Ephemeral { get; set; } = true;
+
+    public bool Suspended { get; set; }
+
+    public bool Destroyed { get; private set; }
+
+    public int InflightCount => _inflight.Count;
+
+    /// <summary>The socket our own requests leave from.</summary>
+    public IDatagramSocket? RequestSocket => Firewalled ? ClientSocket : ServerSocket;
+
+    /// <summary>Set while a firewall test listens for what reaches the server socket.</summary>
+    public HashSet<uint>? ServerSocketProbe { get; set; }
+
+    public TokenSecrets Secrets => _secrets ??= new TokenSecrets();
+
+    public void Post(Action action) => _node.Post(action);
+
+    /// <summary>Binds both sockets (previous ports first) and starts the drain timer.</summary>
+    public void Bind()
+    {
+        var server = BindServerSocket();
+        IDatagramSocket client;
+        try
+        {
+            client = _boundClientPort != 0 ? TryBind(_boundClientPort) ?? BindOrThrow(0) : BindOrThrow(0);
+        }
+        catch
+        {
+            _ = server.DisposeAsync().AsTask();
+            throw;
+        }
+
+        _boundServerPort = server.LocalEndpoint.Port;
+        _boundClientPort = client.LocalEndpoint.Port;
+        ServerSocket = server;
+        ClientSocket = client;
+        server.Start(_node.OnDatagram);
+        client.Start(_node.OnDatagram);
+
+        _drainTimer ??= TimeProvider.CreateTimer(static s => ((RpcIo)s!).Post(((RpcIo)s!).Drain), this, DrainInterval, DrainInterval);
+
+        // Requests that were waiting for sockets (resume) go out again from the start.
+        foreach (var request in _inflight)
+        {
+            request.Socket ??= RequestSocket;
+            request.Sent = 0;
+            request.Send();
+        }
+    }
+
+    /// <summary>Fails everything in flight and closes the sockets (suspend and destroy).</summary>
+    public async Task ClearAsync(bool suspended)
+    {
+        _drainTimer?.Dispose();
+        _drainTimer = null;
+        while (_inflight.Count > 0)
+        {
+            var request = _inflight[^1];
+            _inflight.RemoveAt(_inflight.Count - 1);
+            request.MarkDestroyed();
+            request.Session?.Detach(request);
+            Congestion.Receive();
+            Stats.Requests.Active--;
+            request.OnError?.Invoke(suspended ? DhtException.Suspended() : DhtException.Destroyed(), request);
+        }
+
+        _pending.Clear();
+        var server = ServerSocket;
+        var client = ClientSocket;
+        ServerSocket = null;
+        ClientSocket = null;
+        if (server is not null)
+        {
+            await server.DisposeAsync().ConfigureAwait(true);
+        }
+
+        if (client is not null)
+        {
+            await client.DisposeAsync().ConfigureAwait(true);
+        }
+
+        if (!suspended)
+        {
+            Destroyed = true;
+        }
+    }
+
+    public OutgoingRequest? CreateRequest(DhtPeer to, byte[]? token, bool isInternal, ulong command, NodeId? target, byte[]? value, DhtSession? session)
+    {
+        if (Destroyed)
+        {
+            return null;
+        }
+
+        if (_nextTid == 65536)
+        {
+            _nextTid = 0;
+        }
+
+        var tid = (ushort)_nextTid++;
+        var request = new OutgoingRequest(this, tid, to, token, isInternal, command, target, value, session)
+        {
+            Socket = RequestSocket,
+        };
+        _inflight.Add(request);
+        session?.Attach(request);
+        var commandStats = Stats.ForCommand(isInternal, command);
+        if (commandStats is not null)
+        {
+            commandStats.Tx++;
+        }
+
+        Stats.Requests.Active++;
+        Stats.Requests.Total++;
+        return request;
+    }
+
+    public void Enqueue(OutgoingRequest request) => _pending.Enqueue(request);
+
+    public bool RemoveInflight(OutgoingRequest request)
+    {
+        var i = _inflight.IndexOf(request);
+        if (i < 0)
+        {
+            return false;
+        }
+
+        RemoveAt(i);
+        return true;
+    }
+
+    public void OnTimeout(OutgoingRequest request) => _node.OnRequestTimeout(request);
+
+    /// <summary>Finds and removes the first in-flight request with this tid (matching is by tid only).</summary>
+    public OutgoingRequest? TakeInflight(ushort tid)
+    {
+        for (var i = 0; i < _inflight.Count; i++)
+        {
+            var request = _inflight[i];
+            if (request.Tid != tid)
+            {
+                continue;
+            }
+
+            RemoveAt(i);
+            request.Complete();
+            Congestion.Receive();
+            var commandStats = Stats.ForCommand(request.Internal, request.Command);
+            if (commandStats is not null)
+            {
+                commandStats.Rx++;
+            }
+
+            Stats.Requests.Active--;
+            Stats.Requests.Responses++;
+            return request;
+        }
+
+        return null;
+    }
+
+    public void Drain()
+    {
+        _secrets?.OnMaintenanceTick();
+        Congestion.Drain();
+        while (!Congestion.IsFull && _pending.TryDequeue(out var request))
+        {
+            request.SendNow();
+        }
+    }
+
+    /// <summary>Encodes a request for sending from <paramref name="socket"/> (the id goes only with persistent server-socket traffic).</summary>
+    public byte[] EncodeRequest(OutgoingRequest request, IDatagramSocket socket) =>
+        EncodeRequest(request.Tid, request.To.Endpoint, request.Token, request.Internal, request.Command, request.Target, request.Value, socket);
+
+    public byte[] EncodeRequest(ushort tid, Ipv4Endpoint to, byte[]? token, bool isInternal, ulong command, NodeId? target, byte[]? value, IDatagramSocket socket)
+    {
+        Span<byte> id = stackalloc byte[NodeId.Size];
+        Span<byte> targetBytes = stackalloc byte[NodeId.Size];
+        var withId = !Ephemeral && socket == ServerSocket;
+        if (withId)
+        {
+            _node.Table.Id.WriteTo(id);
+        }
+
+        target?.WriteTo(targetBytes);
+        var message = new RequestMessage
+        {
+            Tid = tid,
+            To = to,
+            Id = withId ? id : default,
+            Token = token,
+            Internal = isInternal,
+            Command = command,
+            Target = target.HasValue ? targetBytes : default,
+            HasValue = value is not null,
+            Value = value,
+        };
+        return message.ToArray();
+    }
+
+    /// <summary>Sends a response to <paramref name="to"/> from <paramref name="socket"/>.</summary>
+    public void SendReply(IDatagramSocket? socket, ushort tid, Ipv4Endpoint to, ulong error, ReadOnlySpan<byte> value, bool hasValue, bool withToken, bool withCloserNodes, NodeId? target)
+    {
+        if (socket is null)
+        {
+            return;
+        }
+
+        Span<byte> id = stackalloc byte[NodeId.Size];
+        Span<byte> token = stackalloc byte[NodeId.Size];
+        var withId = !Ephemeral && socket == ServerSocket;
+        if (withId)
+        {
+            _node.Table.Id.WriteTo(id);
+        }
+
+        if (withToken)
+        {
+            Secrets.Create(to, token);
+        }
+
+        var closerCount = 0;
+        if (withCloserNodes && target.HasValue)
+        {
+            _closestScratch.Clear();
+            closerCount = _node.Table.Closest(target.Value, _node.Table.K, _closestScratch);
+        }
+
+        Span<byte> closer = stackalloc byte[closerCount * Ipv4Endpoint.EncodedSize];
+        for (var i = 0; i < closerCount; i++)
+        {
+            _closestScratch[i].Endpoint.WriteTo(closer[(i * Ipv4Endpoint.EncodedSize)..]);
+        }
+
+        var message = new ResponseMessage
+        {
+            Tid = tid,
+            To = to,
+            Id = withId ? id : default,
+            Token = withToken ? token : default,
+            CloserNodesRaw = closer,
+            Error = error,
+            HasValue = hasValue,
+            Value = value,
+        };
+        var size = message.EncodedSize;
+        byte[]? rented = null;
+        var buffer = size <= StackReplyLimit ? stackalloc byte[StackReplyLimit] : (rented = ArrayPool<byte>.Shared.Rent(size));
+        try
+        {
+            var length = message.Encode(buffer);
+            socket.Send(buffer[..length], to);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _drainTimer?.Dispose();
+        _secrets?.Dispose();
+    }
+
+    private void RemoveAt(int i)
+    {
+        var last = _inflight.Count - 1;
+        if (i != last)
+        {
+            _inflight[i] = _inflight[last];
+        }
+
+        _inflight.RemoveAt(last);
+    }
+
+    private IDatagramSocket BindServerSocket()
+    {
+        var candidates = new List<int>();
+        if (_boundServerPort != 0)
+        {
+            candidates.Add(_boundServerPort);
+        }
+
+        for (var port = _portRange.Start; port < _portRange.End; port++)
+        {
+            candidates.Add(port);
+        }
+
+        foreach (var port in candidates)
+        {
+            if (_anyPort)
+            {
+                var socket = TryBind(port);
+                if (socket is not null)
+                {
+                    return socket;
+                }
+            }
+            else
+            {
+                // Without anyPort the first candidate that cannot be bound is an error.
+                return BindOrThrow(port);
+            }
+        }
+
+        return BindOrThrow(0);
+    }
+
+    private IDatagramSocket? TryBind(int port)
+    {
+        try
+        {
+            return _transport.Bind(_bindHost.WithPort(port));
+        }
+        catch (DatagramBindException)
+        {
+            return null;
+        }
+    }
+
+    private IDatagramSocket BindOrThrow(int port) => _transport.Bind(_bindHost.WithPort(port));
+}

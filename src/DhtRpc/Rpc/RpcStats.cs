@@ -1,0 +1,85 @@
+namespace DhtRpc.Rpc;
+
+/// <summary>Request counters, as dht-rpc's <c>stats.requests</c>.</summary>
+public sealed class RequestStats
+{
+    public long Active { get; internal set; }
+
+    public long Total { get; internal set; }
+
+    public long Responses { get; internal set; }
+
+    public long Timeouts { get; internal set; }
+
+    public long Retries { get; internal set; }
+}
+
+/// <summary>Internal requests sent (Tx) and responses received for them (Rx), per built-in command.</summary>
+public sealed class CommandStats
+{
+    public long Tx { get; internal set; }
+
+    public long Rx { get; internal set; }
+}
+
+/// <summary>Query counters.</summary>
+public sealed class QueryStats
+{
+    public long Active { get; internal set; }
+
+    public long Total { get; internal set; }
+}
+
+/// <summary>What arrived that the node would not act on, by reason. Nothing is dropped uncounted.</summary>
+public sealed class DropStats
+{
+    /// <summary>Shorter than 2 bytes or from port 0.</summary>
+    public long TooShort { get; internal set; }
+
+    /// <summary>First byte is neither a request nor a response of version 3.</summary>
+    public long UnknownType { get; internal set; }
+
+    /// <summary>A field was truncated or out of range.</summary>
+    public long Malformed { get; internal set; }
+
+    /// <summary>A response whose tid matches no request in flight (late, duplicate or forged).</summary>
+    public long UnmatchedResponses { get; internal set; }
+
+    /// <summary>Arrived while suspended.</summary>
+    public long WhileSuspended { get; internal set; }
+
+    /// <summary>A request carried a token that does not verify (answered with INVALID_TOKEN).</summary>
+    public long InvalidTokens { get; internal set; }
+
+    /// <summary>The user request handler threw; the request was answered with nothing.</summary>
+    public long HandlerErrors { get; internal set; }
+
+    public long Total => TooShort + UnknownType + Malformed + UnmatchedResponses + WhileSuspended;
+}
+
+/// <summary>All counters of a node.</summary>
+public sealed class DhtStats
+{
+    public RequestStats Requests { get; } = new();
+
+    public QueryStats Queries { get; } = new();
+
+    public CommandStats Ping { get; } = new();
+
+    public CommandStats PingNat { get; } = new();
+
+    public CommandStats FindNode { get; } = new();
+
+    public CommandStats DownHint { get; } = new();
+
+    public DropStats Dropped { get; } = new();
+
+    internal CommandStats? ForCommand(bool isInternal, ulong command) => !isInternal ? null : command switch
+    {
+        Commands.Ping => Ping,
+        Commands.PingNat => PingNat,
+        Commands.FindNode => FindNode,
+        Commands.DownHint => DownHint,
+        _ => null,
+    };
+}
