@@ -1,0 +1,246 @@
+using Microsoft.Extensions.Logging;
+
+namespace DhtRpc;
+
+/// <summary>The 5-second tick: liveness pings, refreshes, adaptivity, health, sleep detection; suspend and shutdown.</summary>
+public sealed partial class DhtNode
+{
+    private static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>A gap this long between ticks means the machine slept.</summary>
+    private static readonly TimeSpan SleepingInterval = TimeSpan.FromSeconds(15);
+
+    /// <summary>~20 minutes without trouble before an adaptive node re-checks its network.</summary>
+    private const int StableTicks = 240;
+
+    private const int MoreStableTicks = 3 * StableTicks;
+
+    /// <summary>Refresh every ~5 minutes when idle.</summary>
+    private const int RefreshTicks = 60;
+
+    private readonly int _downHintsRateLimit;
+    private ITimer? _tickTimer;
+    private long _tick;
+    private long _refreshTicks;
+    private long _stableTicks;
+    private long _lastTickTimestamp;
+    private int _downHintsSentPerTick;
+
+    /// <summary>Raised when online or degraded changes.</summary>
+    public event Action? NetworkUpdated;
+
+    /// <summary>Raised after a wake-up from sleep or a resume.</summary>
+    public event Action? WokeUp;
+
+    public event Action? SuspendedEvent;
+
+    public event Action? Resumed;
+
+    /// <summary>Raised once, when the node is destroyed.</summary>
+    public event Action? Closed;
+
+    /// <summary>The current tick number (starts at a random offset).</summary>
+    public long Tick => _tick;
+
+    /// <summary>Stops all I/O and timers until <see cref="ResumeAsync"/>; requests in flight fail with IO_SUSPENDED.</summary>
+    public Task SuspendAsync() => RunOnContextAsync(async () =>
+    {
+        if (Suspended || Destroyed)
+        {
+            return;
+        }
+
+        Suspended = true;
+        _tickTimer?.Dispose();
+        _tickTimer = null;
+        Io.Suspended = true;
+        await Io.ClearAsync(suspended: true).ConfigureAwait(true);
+        Io.Congestion.Clear();
+        SuspendedEvent?.Invoke();
+    });
+
+    /// <summary>Rebinds (same ports when possible), treats the pause as a wake-up and refreshes.</summary>
+    public Task ResumeAsync() => RunOnContextAsync(() =>
+    {
+        if (!Suspended || Destroyed)
+        {
+            return;
+        }
+
+        Suspended = false;
+        StartTickTimer();
+        OnWakeup();
+        Io.Suspended = false;
+        Io.Bind();
+        Refresh();
+        Resumed?.Invoke();
+    });
+
+    /// <summary>Advances one tick by hand (what the tick timer does every 5 s).</summary>
+    internal void OnTick()
+    {
+        var now = Options.TimeProvider.GetTimestamp();
+        if (Options.TimeProvider.GetElapsedTime(_lastTickTimestamp, now) > SleepingInterval && !Suspended)
+        {
+            OnWakeup();
+        }
+        else
+        {
+            _tick++;
+        }
+
+        _lastTickTimestamp = now;
+        if (!Bootstrapped || Suspended || Destroyed)
+        {
+            return;
+        }
+
+        if (Adaptive && Ephemeral && --_stableTicks <= 0)
+        {
+            if (_lastCheckedHost == _nat.Host)
+            {
+                _stableTicks = MoreStableTicks;
+            }
+            else
+            {
+                _ = UpdateNetworkStateAsync(onlyFirewall: false);
+            }
+        }
+
+        if ((_tick & 7) == 0)
+        {
+            PingSome();
+        }
+
+        if (((_tick & 63) == 0 && Nodes.Count < Table.K) || --_refreshTicks <= 0)
+        {
+            Refresh();
+        }
+
+        _downHintsSentPerTick = 0;
+        UpdateHealth();
+    }
+
+    private void StartTickTimer()
+    {
+        _lastTickTimestamp = Options.TimeProvider.GetTimestamp();
+        _tickTimer = Options.TimeProvider.CreateTimer(static s => ((DhtNode)s!).Post(((DhtNode)s!).OnTick), this, TickInterval, TickInterval);
+    }
+
+    private void UpdateHealth()
+    {
+        Health.Update(Stats.Requests.Responses, Stats.Requests.Timeouts);
+        if (Health.Cold || Health.Idle)
+        {
+            return;
+        }
+
+        if (Health.Online && !Health.Degraded)
+        {
+            SetNetworkState(online: true, degraded: false);
+        }
+        else if (Health.Degraded)
+        {
+            SetNetworkState(online: true, degraded: true);
+        }
+        else
+        {
+            SetNetworkState(online: false, degraded: false);
+        }
+    }
+
+    private void SetNetworkState(bool online, bool degraded)
+    {
+        if (Online == online && Degraded == degraded)
+        {
+            return;
+        }
+
+        Online = online;
+        Degraded = degraded;
+        LogNetworkState(_logger, online, degraded);
+        NetworkUpdated?.Invoke();
+    }
+
+    /// <summary>After sleep everything looks old: re-ping soon, refresh now, forget the network we checked.</summary>
+    private void OnWakeup()
+    {
+        _tick += 2 * OldNode;
+        _tick += 8 - (_tick & 7) - 2;
+        _stableTicks = MoreStableTicks;
+        _refreshTicks = 1;
+        _lastCheckedHost = null;
+        Health.Reset();
+        SetNetworkState(online: true, degraded: false);
+        if (Adaptive && !Ephemeral)
+        {
+            Ephemeral = Io.Ephemeral = true;
+            BecameEphemeral?.Invoke();
+        }
+
+        WokeUp?.Invoke();
+    }
+
+    /// <summary>Every 8 ticks: liveness-check a few of the stalest entries.</summary>
+    private void PingSome()
+    {
+        var count = Io.InflightCount > 2 ? 3 : 5;
+        var oldest = Nodes.Oldest;
+        if (oldest is null)
+        {
+            Refresh();
+            return;
+        }
+
+        if (_tick - oldest.Pinged < RecentNode)
+        {
+            count = 2;
+        }
+
+        while (count-- > 0)
+        {
+            if (oldest is null || _tick == oldest.Pinged)
+            {
+                continue;
+            }
+
+            var next = Routing.TimeOrderedNodes.Newer(oldest);
+            Check(oldest);
+            oldest = next;
+        }
+    }
+
+    private void Refresh()
+    {
+        if (Destroyed || Suspended)
+        {
+            return;
+        }
+
+        var node = Table.Random(_random);
+        BackgroundQuery(node?.Id ?? Table.Id);
+    }
+
+    private async Task DestroyAsync()
+    {
+        var emitClose = !Destroyed;
+        Destroyed = true;
+        _tickTimer?.Dispose();
+        _tickTimer = null;
+        foreach (var timer in _delayedPingTimers)
+        {
+            timer.Dispose();
+        }
+
+        _delayedPingTimers.Clear();
+        await Io.ClearAsync(suspended: false).ConfigureAwait(true);
+        _bootstrapped.TrySetException(DhtException.NodeIsDestroyed());
+        if (emitClose)
+        {
+            Closed?.Invoke();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Network state: online {Online}, degraded {Degraded}")]
+    private static partial void LogNetworkState(ILogger logger, bool online, bool degraded);
+}
