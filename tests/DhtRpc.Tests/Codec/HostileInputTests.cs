@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using DhtRpc.Messages;
 using Xunit;
 
@@ -24,7 +23,6 @@ public sealed class HostileInputTests
     {
         var seeds = Vectors.AllDatagrams.ToList();
         Assert.Equal(Vectors.Packets.Count, seeds.Count);
-        var stopwatch = Stopwatch.StartNew();
         var total = 0;
         var accepted = 0;
         foreach (var datagram in Corpus(new Random(Seed), seeds))
@@ -41,8 +39,7 @@ public sealed class HostileInputTests
 
         // Mutations of valid packets must also produce accepted inputs, or the round-trip half proves nothing.
         Assert.True(accepted > total / 10, $"only {accepted} of {total} accepted");
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"took {stopwatch.Elapsed}");
-        TestContext.Current.TestOutputHelper?.WriteLine($"{total} hostile datagrams, {accepted} accepted, {stopwatch.ElapsedMilliseconds} ms");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{total} hostile datagrams, {accepted} accepted");
     }
 
     private static bool Check(byte[] datagram)
