@@ -1,0 +1,39 @@
+using System.CommandLine;
+
+namespace DhtRpc.Cli;
+
+/// <summary>`dht bootstrap`: a bootstrap node that runs until Ctrl-C or SIGTERM.</summary>
+internal static class BootstrapCommand
+{
+    public static Command Create()
+    {
+        var host = CommonOptions.Host();
+        var port = CommonOptions.Port(10001);
+        var command = new Command("bootstrap", "Run a bootstrap node (persistent at once, on exactly this host and port).")
+        {
+            host,
+            port,
+        };
+        command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
+            async stop =>
+            {
+                var h = result.GetValue(host)!;
+                var p = result.GetValue(port);
+                CommonOptions.CheckHost(h);
+                if (p is <= 0 or > 65535)
+                {
+                    throw new UsageException($"Port {p} is not a valid UDP port (1-65535).");
+                }
+
+                await using var node = DhtNode.CreateBootstrapper(p, h, new DhtNodeOptions { Host = h });
+                await node.FullyBootstrappedAsync().ConfigureAwait(false);
+                Console.WriteLine($"bootstrap listening on {h}:{node.ServerEndpoint?.Port} id {node.Id}");
+                Console.WriteLine("ready");
+                await CliRunner.WaitForShutdownAsync(stop).ConfigureAwait(false);
+                Console.WriteLine("shutting down");
+                return CliRunner.Ok;
+            },
+            cancellationToken));
+        return command;
+    }
+}
