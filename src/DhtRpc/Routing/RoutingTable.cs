@@ -1,0 +1,184 @@
+using DhtRpc.Encoding;
+
+namespace DhtRpc.Routing;
+
+/// <summary>
+/// Kademlia routing table: 256 rows indexed by the common-prefix length of a node id with the table
+/// id, each holding at most k nodes sorted by id. <see cref="Closest(in NodeId, int, List{RoutingNode})"/>
+/// reproduces the row walk of the reference implementation, which decides the closerNodes bytes.
+/// </summary>
+public sealed class RoutingTable
+{
+    public const int RowCount = NodeId.Size * 8;
+
+    private readonly RoutingRow?[] _rows = new RoutingRow?[RowCount];
+
+    public RoutingTable(NodeId id, int k = 20)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        Id = id;
+        K = k;
+    }
+
+    public NodeId Id { get; }
+
+    /// <summary>Maximum number of nodes per row.</summary>
+    public int K { get; }
+
+    /// <summary>Number of nodes in the table.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>
+    /// Called when <see cref="Add"/> rejects a newcomer because its row is full (the newcomer is
+    /// not stored). The row is the table's live row.
+    /// </summary>
+    public Action<RoutingNode, RoutingRow>? RowFull { get; set; }
+
+    /// <summary>Row index of an id: its common-prefix length with the table id (own id → 255).</summary>
+    public int RowIndexOf(in NodeId id) => Math.Min(Id.CommonPrefixLength(id), RowCount - 1);
+
+    /// <summary>The row at <paramref name="index"/>, or null while it has never held a node.</summary>
+    public RoutingRow? GetRow(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, RowCount);
+        return _rows[index];
+    }
+
+    /// <summary>
+    /// Stores the node, replacing any entry with the same id. Returns false (and invokes
+    /// <see cref="RowFull"/>) when the id is new and its row already holds k nodes.
+    /// </summary>
+    public bool Add(RoutingNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var id = node.Id;
+        var index = RowIndexOf(id);
+        var row = _rows[index] ??= new RoutingRow(index, K);
+        var i = row.Find(id);
+        if (i >= 0)
+        {
+            row.Replace(i, node);
+            return true;
+        }
+
+        if (row.IsFull)
+        {
+            RowFull?.Invoke(node, row);
+            return false;
+        }
+
+        row.Insert(~i, node);
+        Count++;
+        return true;
+    }
+
+    public RoutingNode? Get(in NodeId id) => _rows[RowIndexOf(id)]?.Get(id);
+
+    public bool Contains(in NodeId id) => Get(id) is not null;
+
+    public bool Remove(in NodeId id)
+    {
+        var row = _rows[RowIndexOf(id)];
+        if (row is null)
+        {
+            return false;
+        }
+
+        var i = row.Find(id);
+        if (i < 0)
+        {
+            return false;
+        }
+
+        row.RemoveAt(i);
+        Count--;
+        return true;
+    }
+
+    /// <summary>A node picked uniformly among all stored nodes, or null when the table is empty.</summary>
+    public RoutingNode? Random(Random rng)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        if (Count == 0)
+        {
+            return null;
+        }
+
+#pragma warning disable CA5394 // Peer selection for maintenance traffic, not a security decision.
+        var n = rng.Next(Count);
+#pragma warning restore CA5394
+        foreach (var row in _rows)
+        {
+            if (row is null)
+            {
+                continue;
+            }
+
+            if (n < row.Count)
+            {
+                return row[n];
+            }
+
+            n -= row.Count;
+        }
+
+        return null;
+    }
+
+    /// <summary>All nodes, row 0 first, each row in id order.</summary>
+    public IReadOnlyList<RoutingNode> ToList()
+    {
+        var result = new List<RoutingNode>(Count);
+        foreach (var row in _rows)
+        {
+            row?.CopyTo(result, int.MaxValue);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Appends to <paramref name="into"/> up to <paramref name="count"/> nodes near
+    /// <paramref name="target"/>, in the reference order: with d the row index of the target, rows
+    /// d, d−1, …, 0, then d+1, …, 255, each row in id order. Returns the number appended.
+    /// </summary>
+    public int Closest(in NodeId target, int count, List<RoutingNode> into)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        if (count <= 0 || Count == 0)
+        {
+            return 0;
+        }
+
+        var d = RowIndexOf(target);
+        var added = 0;
+        for (var i = d; i >= 0 && added < count; i--)
+        {
+            var row = _rows[i];
+            if (row is not null)
+            {
+                added += row.CopyTo(into, count - added);
+            }
+        }
+
+        for (var i = d + 1; i < RowCount && added < count; i++)
+        {
+            var row = _rows[i];
+            if (row is not null)
+            {
+                added += row.CopyTo(into, count - added);
+            }
+        }
+
+        return added;
+    }
+
+    /// <summary>Up to <paramref name="count"/> nodes near <paramref name="target"/> in a new list (see the other overload).</summary>
+    public List<RoutingNode> Closest(in NodeId target, int count)
+    {
+        var result = new List<RoutingNode>(Math.Clamp(count, 0, Count));
+        Closest(target, count, result);
+        return result;
+    }
+}
