@@ -149,7 +149,10 @@ public sealed partial class DhtNode
         }
 
         Bootstrapped = true;
-        LogBootstrapped(_logger, Id?.ToString() ?? "ephemeral", Nodes.Count, Firewalled);
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            LogBootstrapped(_logger, Id is { } id ? id.ToString() : "ephemeral", Nodes.Count, Firewalled);
+        }
         Ready?.Invoke();
     }
 
@@ -326,6 +329,7 @@ public sealed partial class DhtNode
     }
 
     /// <summary>A FIND_NODE walk that yields to other traffic: low concurrency unless the node is idle.</summary>
+#pragma warning disable VSTHRD200 // Returns the query stream object.
     private DhtQuery BackgroundQuery(NodeId target)
     {
         _refreshTicks = RefreshTicks;
@@ -336,6 +340,7 @@ public sealed partial class DhtNode
         _ = RunQueryAsync(query);
         return query;
     }
+#pragma warning restore VSTHRD200
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Listening on server {Server} and client {Client}")]
     private static partial void LogListening(ILogger logger, Ipv4Endpoint server, Ipv4Endpoint client);

@@ -127,25 +127,21 @@ public sealed partial class DhtNode
         _tickTimer = Options.TimeProvider.CreateTimer(static s => ((DhtNode)s!).Post(((DhtNode)s!).OnTick), this, TickInterval, TickInterval);
     }
 
-    private void UpdateHealth()
-    {
-        Health.Update(Stats.Requests.Responses, Stats.Requests.Timeouts);
-        if (Health.Cold || Health.Idle)
-        {
-            return;
-        }
+    private void UpdateHealth() => ApplyHealth(Health.Update(Stats.Requests.Responses, Stats.Requests.Timeouts));
 
-        if (Health.Online && !Health.Degraded)
+    private void ApplyHealth(Health.HealthTransition transition)
+    {
+        switch (transition)
         {
-            SetNetworkState(online: true, degraded: false);
-        }
-        else if (Health.Degraded)
-        {
-            SetNetworkState(online: true, degraded: true);
-        }
-        else
-        {
-            SetNetworkState(online: false, degraded: false);
+            case Health.HealthTransition.BecameOnline:
+                SetNetworkState(online: true, degraded: false);
+                break;
+            case Health.HealthTransition.BecameDegraded:
+                SetNetworkState(online: true, degraded: true);
+                break;
+            case Health.HealthTransition.BecameOffline:
+                SetNetworkState(online: false, degraded: false);
+                break;
         }
     }
 
@@ -170,7 +166,7 @@ public sealed partial class DhtNode
         _stableTicks = MoreStableTicks;
         _refreshTicks = 1;
         _lastCheckedHost = null;
-        Health.Reset();
+        ApplyHealth(Health.Reset());
         SetNetworkState(online: true, degraded: false);
         if (Adaptive && !Ephemeral)
         {

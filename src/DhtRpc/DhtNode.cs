@@ -172,6 +172,7 @@ public sealed partial class DhtNode : IAsyncDisposable
     public Task<IReadOnlyList<RoutingNode>> GetRoutingTableAsync() => RunOnContextAsync(() => Table.ToList());
 
     /// <summary>Runs an iterative query for a user command; replies stream from the result.</summary>
+#pragma warning disable VSTHRD200 // A query is a stream object (like dht-rpc's), not a single awaitable.
     public DhtQuery Query(NodeId target, ulong command, byte[]? value = null, QueryOptions? options = null)
     {
         ObjectDisposedException.ThrowIf(Destroyed, this);
@@ -179,8 +180,10 @@ public sealed partial class DhtNode : IAsyncDisposable
         StartQuery(query);
         return query;
     }
+#pragma warning restore VSTHRD200
 
     /// <summary>Walks toward <paramref name="target"/> with FIND_NODE.</summary>
+#pragma warning disable VSTHRD200 // A query is a stream object (like dht-rpc's), not a single awaitable.
     public DhtQuery FindNode(NodeId target, QueryOptions? options = null)
     {
         ObjectDisposedException.ThrowIf(Destroyed, this);
@@ -188,6 +191,7 @@ public sealed partial class DhtNode : IAsyncDisposable
         StartQuery(query);
         return query;
     }
+#pragma warning restore VSTHRD200
 
     /// <summary>Sends a user command to one node. Error replies resolve; only timeouts and cancellation throw.</summary>
     public Task<DhtResponse> RequestAsync(DhtRequest request, Ipv4Endpoint to, RequestOptions? options = null, CancellationToken cancellationToken = default)
