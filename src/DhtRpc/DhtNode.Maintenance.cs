@@ -1,3 +1,4 @@
+using DhtRpc.Health;
 using Microsoft.Extensions.Logging;
 
 namespace DhtRpc;
@@ -129,17 +130,17 @@ public sealed partial class DhtNode
 
     private void UpdateHealth() => ApplyHealth(Health.Update(Stats.Requests.Responses, Stats.Requests.Timeouts));
 
-    private void ApplyHealth(Health.HealthTransition transition)
+    private void ApplyHealth(HealthTransition transition)
     {
         switch (transition)
         {
-            case Health.HealthTransition.BecameOnline:
+            case HealthTransition.BecameOnline:
                 SetNetworkState(online: true, degraded: false);
                 break;
-            case Health.HealthTransition.BecameDegraded:
+            case HealthTransition.BecameDegraded:
                 SetNetworkState(online: true, degraded: true);
                 break;
-            case Health.HealthTransition.BecameOffline:
+            case HealthTransition.BecameOffline:
                 SetNetworkState(online: false, degraded: false);
                 break;
         }
