@@ -273,9 +273,12 @@ public sealed class SimulatedNetwork : IDatagramTransport
     {
         _deliveryPosted = false;
         var now = _clock.GetUtcNow().UtcTicks;
+
+        // Datagrams sent during this batch wait for the next one, so zero latency cannot starve the loop.
+        var sentBefore = _sequence;
         try
         {
-            while (_inFlight.TryPeek(out var datagram, out var key) && key.Due <= now)
+            while (_inFlight.TryPeek(out var datagram, out var key) && key.Due <= now && key.Sequence < sentBefore)
             {
                 _inFlight.Dequeue();
                 try

@@ -63,7 +63,8 @@ public sealed class VirtualClock : TimeProvider
 
     public override DateTimeOffset GetUtcNow() => new(_startTicks + Volatile.Read(ref _elapsed), TimeSpan.Zero);
 
-    public override long GetTimestamp() => Volatile.Read(ref _elapsed);
+    // Absolute ticks rather than elapsed ones, so no timestamp is ever 0 (which callers may treat as "unset").
+    public override long GetTimestamp() => _startTicks + Volatile.Read(ref _elapsed);
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
