@@ -1,0 +1,59 @@
+using DhtRpc.Encoding;
+using DhtRpc.Transport;
+
+namespace DhtRpc.Simulation;
+
+/// <summary>A socket bound on a <see cref="SimulatedNetwork"/>; handlers run on the simulation loop.</summary>
+public sealed class SimulatedSocket : IDatagramSocket
+{
+    private readonly SimulatedNetwork _network;
+
+    internal SimulatedSocket(SimulatedNetwork network, Ipv4Endpoint localEndpoint)
+    {
+        _network = network;
+        LocalEndpoint = localEndpoint;
+    }
+
+    public Ipv4Endpoint LocalEndpoint { get; }
+
+    public bool IsDisposed { get; private set; }
+
+    /// <summary>Datagrams handed to this socket's handler.</summary>
+    public long DatagramsReceived { get; private set; }
+
+    internal DatagramHandler? Handler { get; private set; }
+
+    public void Start(DatagramHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (Handler is not null)
+        {
+            throw new InvalidOperationException("The socket is already started.");
+        }
+
+        Handler = handler;
+    }
+
+    public void Send(ReadOnlySpan<byte> datagram, Ipv4Endpoint to) => _network.Send(this, datagram, to);
+
+    public ValueTask DisposeAsync()
+    {
+        if (!IsDisposed)
+        {
+            IsDisposed = true;
+            Handler = null;
+            _network.Unbind(this);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    internal void Receive(DatagramHandler handler, ReadOnlySpan<byte> datagram, Ipv4Endpoint from)
+    {
+        DatagramsReceived++;
+        handler(this, datagram, from);
+    }
+
+    public override string ToString() => $"SimulatedSocket {LocalEndpoint}";
+}
