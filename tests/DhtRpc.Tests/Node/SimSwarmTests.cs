@@ -1,0 +1,27 @@
+using DhtRpc.Encoding;
+using Xunit;
+
+namespace DhtRpc.Tests.Node;
+
+public sealed class SimSwarmTests
+{
+    [Fact]
+    public void TinySwarmBootstraps()
+    {
+        var swarm = new SimSwarm().Make(2);
+        Assert.True(swarm[1].Bootstrapped);
+        Assert.NotNull(swarm[1].Id);
+        Assert.Null(swarm[0].Id);
+    }
+
+    [Fact]
+    public void BiggerSwarmFindsNode()
+    {
+        var swarm = new SimSwarm().Make(100);
+        var target = swarm[25].Id!.Value;
+        var query = swarm[99].FindNode(target);
+        swarm.Run(() => query.ToListAsync());
+        Assert.Equal(target, query.ClosestReplies[0].From.Id);
+        Assert.All(swarm.Nodes.Skip(1), n => Assert.NotNull(n.Id));
+    }
+}
