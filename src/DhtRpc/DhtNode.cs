@@ -226,7 +226,7 @@ public sealed partial class DhtNode : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await RunOnContextAsync(DestroyAsync).ConfigureAwait(false);
+        await RunOnContextAsync(DestroyAsync).ConfigureAwait(true);
         Io.Dispose();
     }
 

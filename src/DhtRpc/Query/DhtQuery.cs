@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using DhtRpc.Crypto;
 using DhtRpc.Encoding;
 using DhtRpc.Rpc;
@@ -16,7 +15,7 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
     private readonly Dictionary<Ipv4Endpoint, SeenEntry> _seen = [];
     private readonly List<DhtPeer> _pending = [];
     private readonly List<DhtResponse> _closestReplies = [];
-    private readonly Channel<DhtResponse> _output = Channel.CreateUnbounded<DhtResponse>(new UnboundedChannelOptions { SingleWriter = true });
+    private readonly ReplyStream<DhtResponse> _output = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly QueryCommit? _commit;
     private readonly DhtSession _session;
@@ -99,18 +98,19 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
     internal Action<DhtResponse>? OnReply { get; set; }
 
     public IAsyncEnumerator<DhtResponse> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
-        _output.Reader.ReadAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        _output.ReadAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
 
     /// <summary>Runs the query to the end and returns every successful reply.</summary>
+    /// <remarks>Continues on the caller's context (no ConfigureAwait(false)): simulations stay on their loop.</remarks>
     public async Task<IReadOnlyList<DhtResponse>> ToListAsync(CancellationToken cancellationToken = default)
     {
         var list = new List<DhtResponse>();
-        await foreach (var reply in this.WithCancellation(cancellationToken).ConfigureAwait(false))
+        await foreach (var reply in this.WithCancellation(cancellationToken).ConfigureAwait(true))
         {
             list.Add(reply);
         }
 
-        await Completion.ConfigureAwait(false);
+        await Completion.ConfigureAwait(true);
         return list;
     }
 
@@ -324,7 +324,7 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
         if (reply.Error == 0)
         {
             OnReply?.Invoke(reply);
-            _output.Writer.TryWrite(reply);
+            _output.Write(reply);
         }
 
         ReadMore();
@@ -475,12 +475,12 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
 
         if (error is null)
         {
-            _output.Writer.TryComplete();
+            _output.Complete(null);
             _completion.TrySetResult();
         }
         else
         {
-            _output.Writer.TryComplete(error);
+            _output.Complete(error);
             _completion.TrySetException(error);
         }
     }
