@@ -1,0 +1,40 @@
+using DhtRpc.Encoding;
+
+namespace DhtRpc.Storage.Stores;
+
+/// <summary>
+/// Where a node keeps what it stores. Implementations: <see cref="InMemoryItemStore"/> (tests and
+/// networks without a data directory) and <see cref="SqliteItemStore"/> (a file, WAL mode).
+/// Calls are synchronous and short; a store is used from one thread at a time.
+/// </summary>
+public interface IItemStore : IDisposable
+{
+    StoredItem? Get(ItemSpace space, NodeId key);
+
+    /// <summary>Inserts or replaces the item (same space and key).</summary>
+    void Put(StoredItem item);
+
+    bool Delete(ItemSpace space, NodeId key);
+
+    /// <summary>Counts one access (access count + 1, last access = <paramref name="at"/>); returns the updated item.</summary>
+    StoredItem? RecordAccess(ItemSpace space, NodeId key, DateTimeOffset at);
+
+    /// <summary>Items of a space in a stable order (stored time, then key), from <paramref name="offset"/>.</summary>
+    IReadOnlyList<StoredItem> List(ItemSpace space, int offset, int limit);
+
+    /// <summary>Every key of a space (for republishing).</summary>
+    IReadOnlyList<NodeId> Keys(ItemSpace space);
+
+    int Count(ItemSpace space);
+
+    /// <summary>Bytes of values held across both spaces.</summary>
+    long TotalBytes();
+
+    /// <summary>Removes items whose expiry is at or before <paramref name="now"/>; returns how many.</summary>
+    int RemoveExpired(DateTimeOffset now);
+
+    StoreTotals Totals { get; }
+
+    /// <summary>Adds to the persistent totals.</summary>
+    void AddTotals(long stored, long served, long deleted);
+}

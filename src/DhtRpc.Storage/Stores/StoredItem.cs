@@ -1,0 +1,46 @@
+using DhtRpc.Encoding;
+
+namespace DhtRpc.Storage.Stores;
+
+/// <summary>The two key spaces a node stores: content by its hash, and warehouse items by sha256(user key).</summary>
+public enum ItemSpace
+{
+    /// <summary>Immutable values keyed by SHA-256 of the value (commands INSERT = 0, GET = 1).</summary>
+    Content = 0,
+
+    /// <summary>Warehouse items keyed by a target the client chose (commands 100–103).</summary>
+    Warehouse = 1,
+}
+
+/// <summary>One stored value with its metadata.</summary>
+public sealed record StoredItem
+{
+    public required ItemSpace Space { get; init; }
+
+    public required NodeId Key { get; init; }
+
+    public required byte[] Value { get; init; }
+
+    public required DateTimeOffset StoredAt { get; init; }
+
+    /// <summary>Who stored it, as host:port seen by the storing node.</summary>
+    public required string StoredBy { get; init; }
+
+    public long AccessCount { get; init; }
+
+    public DateTimeOffset? LastAccess { get; init; }
+
+    /// <summary>When the record lapses unless republished; null = never.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>Ed25519 public key of the owner of a signed item (32 bytes), else null.</summary>
+    public byte[]? OwnerKey { get; init; }
+
+    /// <summary>Version of a signed item: an update must carry a higher sequence.</summary>
+    public long Sequence { get; init; }
+
+    public int Size => Value.Length;
+}
+
+/// <summary>Counts a store keeps across restarts.</summary>
+public sealed record StoreTotals(long Stored, long Served, long Deleted);
