@@ -114,6 +114,9 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
         return list;
     }
 
+    /// <summary>Ends the walk now (no commit): replies already received stay; requests in flight are cancelled.</summary>
+    public Task StopAsync() => _node.RunOnContextAsync(() => End(null));
+
     /// <summary>Seeds from the table and the bootstrap list, then starts walking. Runs on the node's context.</summary>
     internal async Task StartAsync()
     {

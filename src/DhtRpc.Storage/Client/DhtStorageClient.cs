@@ -1,0 +1,118 @@
+using DhtRpc.Encoding;
+using DhtRpc.Query;
+using DhtRpc.Rpc;
+using DhtRpc.Storage.Protocol;
+
+namespace DhtRpc.Storage.Client;
+
+/// <summary>The result of a put: the key to get it back with, and how many nodes acknowledged storing it.</summary>
+/// <param name="Key">SHA-256 of the value (of its manifest, for chunked values).</param>
+/// <param name="Replicas">Nodes that acknowledged (the fewest over all blocks of a chunked value).</param>
+/// <param name="Blocks">Blocks stored: 1 for a value that fits one datagram.</param>
+/// <param name="Size">Bytes of the value.</param>
+public sealed record PutResult(NodeId Key, int Replicas, int Blocks, long Size);
+
+/// <summary>
+/// Stores and fetches bytes by content hash through any node: a put walks to the closest nodes of
+/// sha256(value) and commits the value to each with its token; a get walks there and takes the first
+/// reply whose bytes hash to the key. Replies that do not hash to the key are ignored and counted.
+/// </summary>
+public sealed partial class DhtStorageClient
+{
+    private long _corruptReplies;
+
+    public DhtStorageClient(DhtNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        Node = node;
+    }
+
+    public DhtNode Node { get; }
+
+    /// <summary>Replies whose value did not hash to the key asked for.</summary>
+    public long CorruptReplies => Interlocked.Read(ref _corruptReplies);
+
+    /// <summary>Stores one block under sha256(block) on the closest nodes; returns how many acknowledged.</summary>
+    public async Task<int> PutBlockAsync(NodeId key, byte[] block, CancellationToken cancellationToken = default)
+    {
+        var (acks, _) = await PutBlockWithQueryAsync(key, block, cancellationToken).ConfigureAwait(true);
+        return acks;
+    }
+
+    /// <summary>Fetches one block: the first reply whose bytes hash to <paramref name="key"/>, or null.</summary>
+    public async Task<byte[]?> GetBlockAsync(NodeId key, CancellationToken cancellationToken = default)
+    {
+        var query = Node.Query(key, StorageCommands.Get);
+        await foreach (var reply in query.WithCancellation(cancellationToken).ConfigureAwait(true))
+        {
+            if (reply.Value is not { } value)
+            {
+                continue;
+            }
+
+            if (StorageNode.Sha256(value) == key)
+            {
+                await query.StopAsync().ConfigureAwait(true);
+                return value;
+            }
+
+            Interlocked.Increment(ref _corruptReplies);
+        }
+
+        return null;
+    }
+
+    /// <summary>The nodes that answer with the value for <paramref name="key"/> (verified), closest first.</summary>
+    public async Task<IReadOnlyList<DhtPeer>> FindHoldersAsync(NodeId key, CancellationToken cancellationToken = default)
+    {
+        var holders = new List<DhtPeer>();
+        var query = Node.Query(key, StorageCommands.Get);
+        await foreach (var reply in query.WithCancellation(cancellationToken).ConfigureAwait(true))
+        {
+            if (reply.Value is { } value)
+            {
+                if (StorageNode.Sha256(value) == key)
+                {
+                    holders.Add(reply.From);
+                }
+                else
+                {
+                    Interlocked.Increment(ref _corruptReplies);
+                }
+            }
+        }
+
+        var id = key;
+        holders.Sort((a, b) => id.CompareDistance(a.Id ?? default, b.Id ?? default));
+        return holders;
+    }
+
+    internal async Task<(int Acks, DhtQuery Query)> PutBlockWithQueryAsync(NodeId key, byte[] block, CancellationToken cancellationToken)
+    {
+        var acks = 0;
+        var query = Node.Query(key, StorageCommands.Insert, value: null, new QueryOptions
+        {
+            Commit = async (reply, _, ct) =>
+            {
+                if (reply.Token is null)
+                {
+                    throw new StorageRefusedException($"{reply.From.Endpoint} sent no token to commit with.");
+                }
+
+                var response = await Node.RequestAsync(new DhtRequest(StorageCommands.Insert, key, block, reply.Token), reply.From.Endpoint, cancellationToken: ct).ConfigureAwait(true);
+                if (response.Error != 0)
+                {
+                    throw new StorageRefusedException(response.Error, reply.From.Endpoint);
+                }
+
+                Interlocked.Increment(ref acks);
+            },
+        });
+        using (cancellationToken.Register(() => _ = query.StopAsync()))
+        {
+            await query.Completion.ConfigureAwait(true);
+        }
+
+        return (acks, query);
+    }
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using DhtRpc.Storage.Stores;
+
+namespace DhtRpc.Storage.Protocol;
+
+/// <summary>One entry of a warehouse inventory (a LIST reply is a JSON array of these).</summary>
+public sealed record InventoryItem
+{
+    /// <summary>First 16 hex characters of the key and "..." (the study's format).</summary>
+    [JsonPropertyName("key")]
+    public string Key { get; init; } = "";
+
+    /// <summary>First 30 characters of the value as text and "...".</summary>
+    [JsonPropertyName("preview")]
+    public string Preview { get; init; } = "";
+
+    [JsonPropertyName("size")]
+    public int Size { get; init; }
+
+    /// <summary>When it was stored, ISO 8601.</summary>
+    [JsonPropertyName("stored")]
+    public string Stored { get; init; } = "";
+
+    [JsonPropertyName("accessCount")]
+    public long AccessCount { get; init; }
+
+    [JsonPropertyName("fullKey")]
+    public string? FullKey { get; init; }
+
+    [JsonPropertyName("storedBy")]
+    public string? StoredBy { get; init; }
+
+    /// <summary>Last access, ISO 8601, or null.</summary>
+    [JsonPropertyName("lastAccess")]
+    public string? LastAccess { get; init; }
+
+    [JsonPropertyName("location")]
+    public string? Location { get; init; }
+
+    [JsonPropertyName("signed")]
+    public bool IsSigned { get; init; }
+}
+
+/// <summary>Builds and reads the JSON documents of the warehouse commands.</summary>
+public static class InventoryPage
+{
+    private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
+    private static readonly JsonSerializerOptions CamelCase = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    /// <summary>Inventory items from <paramref name="offset"/> whose JSON array stays within <paramref name="maxBytes"/> (at least one item when any is left).</summary>
+    public static byte[] Build(IItemStore store, int offset, int maxBytes, string? location)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var parts = new List<byte[]>();
+        var size = 2;
+        var candidates = store.List(ItemSpace.Warehouse, offset, 64);
+        foreach (var item in candidates)
+        {
+            var json = JsonSerializer.SerializeToUtf8Bytes(ToInventoryItem(item, location), Json);
+            var added = json.Length + (parts.Count > 0 ? 1 : 0);
+            if (parts.Count > 0 && size + added > maxBytes)
+            {
+                break;
+            }
+
+            parts.Add(json);
+            size += added;
+        }
+
+        var page = new byte[size];
+        page[0] = (byte)'[';
+        var at = 1;
+        for (var i = 0; i < parts.Count; i++)
+        {
+            if (i > 0)
+            {
+                page[at++] = (byte)',';
+            }
+
+            parts[i].CopyTo(page, at);
+            at += parts[i].Length;
+        }
+
+        page[at] = (byte)']';
+        return page;
+    }
+
+    public static InventoryItem ToInventoryItem(StoredItem item, string? location)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var hex = item.Key.ToString();
+        var text = System.Text.Encoding.UTF8.GetString(item.Value);
+        return new InventoryItem
+        {
+            Key = hex[..16] + "...",
+            Preview = (text.Length > 30 ? text[..30] : text) + "...",
+            Size = item.Size,
+            Stored = Iso(item.StoredAt),
+            AccessCount = item.AccessCount,
+            FullKey = hex,
+            StoredBy = item.StoredBy,
+            LastAccess = item.LastAccess is { } last ? Iso(last) : null,
+            Location = location,
+            IsSigned = item.OwnerKey is not null,
+        };
+    }
+
+    public static IReadOnlyList<InventoryItem> Parse(ReadOnlySpan<byte> page) =>
+        JsonSerializer.Deserialize<List<InventoryItem>>(page, Json) ?? [];
+
+    /// <summary>Access statistics of one item (the KEY_STATS reply).</summary>
+    public static byte[] KeyStats(StoredItem item, string? location) =>
+        JsonSerializer.SerializeToUtf8Bytes(ToInventoryItem(item, location), Json);
+
+    public static InventoryItem? ParseKeyStats(ReadOnlySpan<byte> value) =>
+        value.IsEmpty ? null : JsonSerializer.Deserialize<InventoryItem>(value, Json);
+
+    public static byte[] Info(NodeInfo info) => JsonSerializer.SerializeToUtf8Bytes(info, CamelCase);
+
+    public static NodeInfo? ParseInfo(ReadOnlySpan<byte> value) =>
+        JsonSerializer.Deserialize<NodeInfo>(value, CamelCase);
+
+    private static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,76 @@
+namespace DhtRpc.Storage.Protocol;
+
+/// <summary>User (non-internal) command numbers of the storage protocols.</summary>
+public static class StorageCommands
+{
+    /// <summary>Content store: with a token and a value, store the value under sha256(value); without, answer like GET.</summary>
+    public const ulong Insert = 0;
+
+    /// <summary>Content store: the value stored under the target, or an empty reply.</summary>
+    public const ulong Get = 1;
+
+    /// <summary>Warehouse: with a token, store the value under the target with metadata; empty reply.</summary>
+    public const ulong WarehouseStore = 100;
+
+    /// <summary>Warehouse: the value (counts an access) or an empty reply.</summary>
+    public const ulong WarehouseGet = 101;
+
+    /// <summary>Warehouse: one page of the inventory as a UTF-8 JSON array (value: optional decimal offset).</summary>
+    public const ulong WarehouseList = 102;
+
+    /// <summary>Warehouse: with a token, delete the item if the requester stored it; replies "deleted" or "not-found".</summary>
+    public const ulong WarehouseDelete = 103;
+
+    /// <summary>Warehouse: store an owner-signed item (value: signed envelope, see <see cref="SignedEnvelope"/>).</summary>
+    public const ulong WarehouseStoreSigned = 104;
+
+    /// <summary>Warehouse: delete an owner-signed item (value: signed envelope without payload).</summary>
+    public const ulong WarehouseDeleteSigned = 105;
+
+    /// <summary>Warehouse: access statistics of the target as UTF-8 JSON, or an empty reply.</summary>
+    public const ulong WarehouseKeyStats = 106;
+
+    /// <summary>Warehouse: the node's analytics (location, items, bytes, totals, uptime) as UTF-8 JSON.</summary>
+    public const ulong WarehouseInfo = 107;
+}
+
+/// <summary>
+/// Error codes of the storage protocols (dht-rpc keeps 0–15). Each is an error reply; nothing is stored.
+/// </summary>
+public static class StorageErrors
+{
+    /// <summary>INSERT: the target is not sha256 of the value.</summary>
+    public const ulong HashMismatch = 16;
+
+    /// <summary>The value is larger than the node accepts.</summary>
+    public const ulong ValueTooLarge = 17;
+
+    /// <summary>The node is at its item or byte limit.</summary>
+    public const ulong StorageFull = 18;
+
+    /// <summary>The item belongs to someone else (another host, or an owner key the request does not prove).</summary>
+    public const ulong NotOwner = 19;
+
+    /// <summary>A signed request whose signature does not verify.</summary>
+    public const ulong BadSignature = 20;
+
+    /// <summary>A request that lacks a required part (target, value, envelope).</summary>
+    public const ulong Malformed = 21;
+
+    /// <summary>A signed update whose sequence is not higher than the stored one.</summary>
+    public const ulong StaleSequence = 22;
+
+    public static string Describe(ulong code) => code switch
+    {
+        HashMismatch => "the target is not the SHA-256 of the value",
+        ValueTooLarge => "the value is larger than the node accepts",
+        StorageFull => "the node is at its storage limit",
+        NotOwner => "the item belongs to someone else",
+        BadSignature => "the signature does not verify",
+        Malformed => "the request is malformed",
+        StaleSequence => "the sequence number is not newer than the stored one",
+        1 => "the node does not know this command",
+        2 => "the token is not valid",
+        _ => $"error {code}",
+    };
+}

@@ -1,0 +1,103 @@
+using DhtRpc.Rpc;
+using DhtRpc.Storage.Protocol;
+using DhtRpc.Storage.Stores;
+
+namespace DhtRpc.Storage;
+
+/// <summary>The content store: immutable values under their SHA-256 (the study's INSERT/GET protocol).</summary>
+public sealed partial class StorageNode
+{
+    private void HandleContentInsert(IncomingRequest request)
+    {
+        if (request.Token is null || request.Value is null)
+        {
+            // Query phase: answer like GET, which also hands the requester a token for the commit.
+            HandleContentGet(request);
+            return;
+        }
+
+        if (request.Target is not { } target)
+        {
+            Refuse(request, StorageErrors.Malformed);
+            return;
+        }
+
+        var value = request.Value;
+        if (value.Length > Options.MaxValueSize)
+        {
+            Refuse(request, StorageErrors.ValueTooLarge);
+            return;
+        }
+
+        if (Sha256(value) != target)
+        {
+            Refuse(request, StorageErrors.HashMismatch);
+            return;
+        }
+
+        var now = Now;
+        var refused = WithStore(store =>
+        {
+            var existing = store.Get(ItemSpace.Content, target);
+            if (existing is null)
+            {
+                if (CheckLimits(store, value.Length, null) is { } code)
+                {
+                    return code;
+                }
+
+                store.Put(new StoredItem
+                {
+                    Space = ItemSpace.Content,
+                    Key = target,
+                    Value = value,
+                    StoredAt = now,
+                    StoredBy = request.From.Endpoint.ToString(),
+                    ExpiresAt = now + Options.RecordTtl,
+                });
+                store.AddTotals(1, 0, 0);
+            }
+            else
+            {
+                // Stored again (a republish or another publisher): the record lives on.
+                store.Put(existing with { ExpiresAt = now + Options.RecordTtl });
+            }
+
+            _lastStoredByOthers[target] = now;
+            return (ulong?)null;
+        });
+
+        if (refused is { } error)
+        {
+            Refuse(request, error);
+            return;
+        }
+
+        Stats.CountStored();
+        request.Reply(null);
+    }
+
+    private void HandleContentGet(IncomingRequest request)
+    {
+        if (request.Target is not { } target)
+        {
+            Refuse(request, StorageErrors.Malformed);
+            return;
+        }
+
+        var item = WithStore(store => store.Get(ItemSpace.Content, target));
+        if (item is not null && IsLive(item))
+        {
+            Stats.CountServed();
+            WithStore(store =>
+            {
+                store.AddTotals(0, 1, 0);
+                return 0;
+            });
+            request.Reply(item.Value);
+            return;
+        }
+
+        request.Reply(null);
+    }
+}

@@ -1,0 +1,308 @@
+using System.Globalization;
+using System.Text;
+using DhtRpc.Encoding;
+using DhtRpc.Rpc;
+using DhtRpc.Storage.Protocol;
+using DhtRpc.Storage.Stores;
+
+namespace DhtRpc.Storage;
+
+/// <summary>The warehouse: items under client-chosen targets, with metadata, inventory and ownership.</summary>
+public sealed partial class StorageNode
+{
+    private static readonly byte[] DeletedReply = "deleted"u8.ToArray();
+    private static readonly byte[] NotFoundReply = "not-found"u8.ToArray();
+
+    private void HandleWarehouseStore(IncomingRequest request)
+    {
+        if (request.Token is null || request.Target is not { } target)
+        {
+            // Without a token nothing is stored; like the study's warehouse, answer with what is held.
+            ReplyWarehouseValue(request, countAccess: false);
+            return;
+        }
+
+        if (request.Value is not { } value)
+        {
+            Refuse(request, StorageErrors.Malformed);
+            return;
+        }
+
+        var now = Now;
+        var refused = WithStore(store =>
+        {
+            var existing = store.Get(ItemSpace.Warehouse, target);
+            if (existing is not null && (existing.OwnerKey is not null || !SameHost(existing.StoredBy, request.From.Endpoint)))
+            {
+                return StorageErrors.NotOwner;
+            }
+
+            if (CheckLimits(store, value.Length, existing) is { } code)
+            {
+                return code;
+            }
+
+            store.Put(new StoredItem
+            {
+                Space = ItemSpace.Warehouse,
+                Key = target,
+                Value = value,
+                StoredAt = now,
+                StoredBy = request.From.Endpoint.ToString(),
+            });
+            store.AddTotals(1, 0, 0);
+            return (ulong?)null;
+        });
+        FinishStore(request, refused);
+    }
+
+    private void HandleWarehouseStoreSigned(IncomingRequest request)
+    {
+        if (request.Token is null || request.Target is not { } target)
+        {
+            ReplyWarehouseValue(request, countAccess: false);
+            return;
+        }
+
+        if (request.Value is null || !SignedEnvelope.TryParse(request.Value, out var envelope))
+        {
+            Refuse(request, StorageErrors.Malformed);
+            return;
+        }
+
+        if (!envelope!.Verify(SignedEnvelope.Purpose.Store, target))
+        {
+            Refuse(request, StorageErrors.BadSignature);
+            return;
+        }
+
+        var now = Now;
+        var refused = WithStore(store =>
+        {
+            var existing = store.Get(ItemSpace.Warehouse, target);
+            if (existing is not null)
+            {
+                if (existing.OwnerKey is null || !existing.OwnerKey.AsSpan().SequenceEqual(envelope.PublicKey))
+                {
+                    return StorageErrors.NotOwner;
+                }
+
+                if ((ulong)existing.Sequence >= envelope.Sequence)
+                {
+                    return StorageErrors.StaleSequence;
+                }
+            }
+
+            if (CheckLimits(store, envelope.Payload.Length, existing) is { } code)
+            {
+                return code;
+            }
+
+            store.Put(new StoredItem
+            {
+                Space = ItemSpace.Warehouse,
+                Key = target,
+                Value = envelope.Payload,
+                StoredAt = now,
+                StoredBy = request.From.Endpoint.ToString(),
+                OwnerKey = envelope.PublicKey,
+                Sequence = (long)Math.Min(envelope.Sequence, long.MaxValue),
+            });
+            store.AddTotals(1, 0, 0);
+            return (ulong?)null;
+        });
+        FinishStore(request, refused);
+    }
+
+    private void FinishStore(IncomingRequest request, ulong? refused)
+    {
+        if (refused is { } error)
+        {
+            Refuse(request, error);
+            return;
+        }
+
+        Stats.CountStored();
+        request.Reply(null);
+    }
+
+    private void HandleWarehouseGet(IncomingRequest request) => ReplyWarehouseValue(request, countAccess: true);
+
+    private void ReplyWarehouseValue(IncomingRequest request, bool countAccess)
+    {
+        if (request.Target is not { } target)
+        {
+            Refuse(request, StorageErrors.Malformed);
+            return;
+        }
+
+        var now = Now;
+        var item = WithStore(store =>
+        {
+            if (!countAccess)
+            {
+                return store.Get(ItemSpace.Warehouse, target);
+            }
+
+            var accessed = store.RecordAccess(ItemSpace.Warehouse, target, now);
+            if (accessed is not null)
+            {
+                store.AddTotals(0, 1, 0);
+            }
+
+            return accessed;
+        });
+        if (item is not null && countAccess)
+        {
+            Stats.CountServed();
+        }
+
+        request.Reply(item?.Value);
+    }
+
+    private void HandleWarehouseDelete(IncomingRequest request)
+    {
+        if (request.Token is null || request.Target is not { } target)
+        {
+            ReplyWarehouseValue(request, countAccess: false);
+            return;
+        }
+
+        // The token proves the requester's IP; only the host that stored an unsigned item may delete it.
+        var outcome = WithStore(store =>
+        {
+            var existing = store.Get(ItemSpace.Warehouse, target);
+            if (existing is null)
+            {
+                return DeleteOutcome.NotFound;
+            }
+
+            if (existing.OwnerKey is not null || !SameHost(existing.StoredBy, request.From.Endpoint))
+            {
+                return DeleteOutcome.NotOwner;
+            }
+
+            store.Delete(ItemSpace.Warehouse, target);
+            store.AddTotals(0, 0, 1);
+            return DeleteOutcome.Deleted;
+        });
+        FinishDelete(request, outcome);
+    }
+
+    private void HandleWarehouseDeleteSigned(IncomingRequest request)
+    {
+        if (request.Token is null || request.Target is not { } target)
+        {
+            ReplyWarehouseValue(request, countAccess: false);
+            return;
+        }
+
+        if (request.Value is null || !SignedEnvelope.TryParse(request.Value, out var envelope))
+        {
+            Refuse(request, StorageErrors.Malformed);
+            return;
+        }
+
+        if (!envelope!.Verify(SignedEnvelope.Purpose.Delete, target))
+        {
+            Refuse(request, StorageErrors.BadSignature);
+            return;
+        }
+
+        var outcome = WithStore(store =>
+        {
+            var existing = store.Get(ItemSpace.Warehouse, target);
+            if (existing is null)
+            {
+                return DeleteOutcome.NotFound;
+            }
+
+            if (existing.OwnerKey is null || !existing.OwnerKey.AsSpan().SequenceEqual(envelope.PublicKey))
+            {
+                return DeleteOutcome.NotOwner;
+            }
+
+            if ((ulong)existing.Sequence >= envelope.Sequence)
+            {
+                return DeleteOutcome.Stale;
+            }
+
+            store.Delete(ItemSpace.Warehouse, target);
+            store.AddTotals(0, 0, 1);
+            return DeleteOutcome.Deleted;
+        });
+        FinishDelete(request, outcome);
+    }
+
+    private void FinishDelete(IncomingRequest request, DeleteOutcome outcome)
+    {
+        switch (outcome)
+        {
+            case DeleteOutcome.Deleted:
+                Stats.CountDeleted();
+                request.Reply(DeletedReply);
+                break;
+            case DeleteOutcome.NotFound:
+                request.Reply(NotFoundReply);
+                break;
+            case DeleteOutcome.NotOwner:
+                Refuse(request, StorageErrors.NotOwner);
+                break;
+            default:
+                Refuse(request, StorageErrors.StaleSequence);
+                break;
+        }
+    }
+
+    private void HandleWarehouseList(IncomingRequest request)
+    {
+        var offset = 0;
+        if (request.Value is { Length: > 0 } value &&
+            !int.TryParse(System.Text.Encoding.ASCII.GetString(value), NumberStyles.None, CultureInfo.InvariantCulture, out offset))
+        {
+            Refuse(request, StorageErrors.Malformed);
+            return;
+        }
+
+        var page = WithStore(store => InventoryPage.Build(store, offset, Options.ListPageBytes, Options.Location));
+        request.Reply(page);
+    }
+
+    private void HandleWarehouseKeyStats(IncomingRequest request)
+    {
+        if (request.Target is not { } target)
+        {
+            Refuse(request, StorageErrors.Malformed);
+            return;
+        }
+
+        var item = WithStore(store => store.Get(ItemSpace.Warehouse, target));
+        request.Reply(item is null ? null : InventoryPage.KeyStats(item, Options.Location));
+    }
+
+    private void HandleWarehouseInfo(IncomingRequest request)
+    {
+        var info = WithStore(store => new NodeInfo(
+            Options.Location,
+            Node.Id?.ToString(),
+            store.Count(ItemSpace.Warehouse),
+            store.Count(ItemSpace.Content),
+            store.TotalBytes(),
+            store.Totals.Stored,
+            store.Totals.Served,
+            store.Totals.Deleted,
+            (long)Uptime.TotalSeconds));
+        request.Reply(InventoryPage.Info(info));
+    }
+
+    private enum DeleteOutcome
+    {
+        Deleted,
+        NotFound,
+        NotOwner,
+        Stale,
+    }
+}
+
+/// <summary>A storage node's analytics, as the INFO command reports them.</summary>
+public sealed record NodeInfo(string? Location, string? NodeId, int Items, int ContentItems, long Bytes, long TotalStored, long TotalServed, long TotalDeleted, long UptimeSeconds);

@@ -1,0 +1,122 @@
+using System.Security.Cryptography;
+using DhtRpc.Encoding;
+using DhtRpc.Rpc;
+using DhtRpc.Storage.Protocol;
+using DhtRpc.Storage.Stores;
+
+namespace DhtRpc.Storage;
+
+/// <summary>
+/// Turns a <see cref="DhtNode"/> into a storage node: answers the content-store commands (INSERT 0,
+/// GET 1) and the warehouse commands (100–107) from an <see cref="IItemStore"/>, and republishes the
+/// content it holds. Uses the node's public API only.
+/// </summary>
+public sealed partial class StorageNode : IAsyncDisposable
+{
+    private readonly Lock _storeLock = new();
+    private readonly TimeProvider _time;
+    private readonly DateTimeOffset _startedAt;
+    private readonly Dictionary<NodeId, DateTimeOffset> _lastStoredByOthers = [];
+    private readonly Republisher _republisher;
+
+    public StorageNode(DhtNode node, IItemStore store, StorageOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(store);
+        Node = node;
+        Store = store;
+        Options = options ?? StorageOptions.Default;
+        _time = node.Options.TimeProvider;
+        _startedAt = _time.GetUtcNow();
+        Commands = CreateCommandTable();
+        node.RequestHandler = Commands.Dispatch;
+        _republisher = new Republisher(this);
+    }
+
+    public DhtNode Node { get; }
+
+    public IItemStore Store { get; }
+
+    public StorageOptions Options { get; }
+
+    public StorageStats Stats { get; } = new();
+
+    /// <summary>The command → handler table (add or replace entries to serve another protocol family).</summary>
+    public CommandTable Commands { get; }
+
+    public TimeSpan Uptime => _time.GetUtcNow() - _startedAt;
+
+    /// <summary>Pushes every held content record to the current closest nodes now (what the timer does).</summary>
+    public Task RepublishAsync(CancellationToken cancellationToken = default) => _republisher.RunAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _republisher.DisposeAsync().ConfigureAwait(true);
+        Node.RequestHandler = null;
+    }
+
+    internal static NodeId Sha256(ReadOnlySpan<byte> value) => NodeId.Read(SHA256.HashData(value));
+
+    internal DateTimeOffset Now => _time.GetUtcNow();
+
+    internal T WithStore<T>(Func<IItemStore, T> action)
+    {
+        lock (_storeLock)
+        {
+            return action(Store);
+        }
+    }
+
+    /// <summary>When another node last stored this content here (holders skip republishing it then).</summary>
+    internal DateTimeOffset? LastStoredByOthers(NodeId key)
+    {
+        lock (_storeLock)
+        {
+            return _lastStoredByOthers.TryGetValue(key, out var at) ? at : null;
+        }
+    }
+
+    private CommandTable CreateCommandTable()
+    {
+        var table = new CommandTable { Fallback = HandleContentGet };
+        table.Set(StorageCommands.Insert, HandleContentInsert);
+        table.Set(StorageCommands.Get, HandleContentGet);
+        table.Set(StorageCommands.WarehouseStore, HandleWarehouseStore);
+        table.Set(StorageCommands.WarehouseGet, HandleWarehouseGet);
+        table.Set(StorageCommands.WarehouseList, HandleWarehouseList);
+        table.Set(StorageCommands.WarehouseDelete, HandleWarehouseDelete);
+        table.Set(StorageCommands.WarehouseStoreSigned, HandleWarehouseStoreSigned);
+        table.Set(StorageCommands.WarehouseDeleteSigned, HandleWarehouseDeleteSigned);
+        table.Set(StorageCommands.WarehouseKeyStats, HandleWarehouseKeyStats);
+        table.Set(StorageCommands.WarehouseInfo, HandleWarehouseInfo);
+        return table;
+    }
+
+    private void Refuse(IncomingRequest request, ulong code)
+    {
+        Stats.CountRefused(code);
+        request.Error(code);
+    }
+
+    /// <summary>Checks the per-value and per-node limits for adding <paramref name="size"/> bytes (replacing <paramref name="replacing"/>).</summary>
+    private ulong? CheckLimits(IItemStore store, int size, StoredItem? replacing)
+    {
+        if (size > Options.MaxValueSize)
+        {
+            return StorageErrors.ValueTooLarge;
+        }
+
+        var items = store.Count(ItemSpace.Content) + store.Count(ItemSpace.Warehouse) + (replacing is null ? 1 : 0);
+        var bytes = store.TotalBytes() + size - (replacing?.Size ?? 0);
+        return items > Options.MaxItems || bytes > Options.MaxBytes ? StorageErrors.StorageFull : null;
+    }
+
+    private static bool SameHost(string storedBy, Ipv4Endpoint requester)
+    {
+        var colon = storedBy.LastIndexOf(':');
+        var host = colon < 0 ? storedBy : storedBy[..colon];
+        return string.Equals(host, requester.Host, StringComparison.Ordinal);
+    }
+
+    private bool IsLive(StoredItem item) => item.ExpiresAt is not { } at || at > Now;
+}

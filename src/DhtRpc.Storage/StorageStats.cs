@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+using DhtRpc.Storage.Protocol;
+
+namespace DhtRpc.Storage;
+
+/// <summary>What a storage node did: accepted work and refusals by error code.</summary>
+public sealed class StorageStats
+{
+    private readonly ConcurrentDictionary<ulong, long> _refused = new();
+    private long _stored;
+    private long _served;
+    private long _deleted;
+    private long _republished;
+
+    public long Stored => Interlocked.Read(ref _stored);
+
+    public long Served => Interlocked.Read(ref _served);
+
+    public long Deleted => Interlocked.Read(ref _deleted);
+
+    public long Republished => Interlocked.Read(ref _republished);
+
+    /// <summary>Requests refused with the given storage error code.</summary>
+    public long Refused(ulong code) => _refused.GetValueOrDefault(code);
+
+    public long RefusedTotal => _refused.Values.Sum();
+
+    internal void CountStored() => Interlocked.Increment(ref _stored);
+
+    internal void CountServed() => Interlocked.Increment(ref _served);
+
+    internal void CountDeleted() => Interlocked.Increment(ref _deleted);
+
+    internal void CountRepublished() => Interlocked.Increment(ref _republished);
+
+    internal void CountRefused(ulong code) => _refused.AddOrUpdate(code, 1, (_, n) => n + 1);
+
+    public override string ToString() =>
+        $"stored {Stored}, served {Served}, deleted {Deleted}, republished {Republished}, refused {RefusedTotal} (hash {Refused(StorageErrors.HashMismatch)}, size {Refused(StorageErrors.ValueTooLarge)}, full {Refused(StorageErrors.StorageFull)}, owner {Refused(StorageErrors.NotOwner)})";
+}
