@@ -1,0 +1,201 @@
+using System.Security.Cryptography;
+using DhtRpc.Encoding;
+using DhtRpc.Rpc;
+using DhtRpc.Storage.Protocol;
+using NSec.Cryptography;
+
+namespace DhtRpc.Storage.Client;
+
+/// <summary>A warehouse found by a lookup: its address, the token it gave us, how fast it answered.</summary>
+public sealed record WarehouseCandidate(DhtPeer Peer, byte[] Token, TimeSpan Rtt);
+
+/// <summary>Outcome of a store on several warehouses.</summary>
+public sealed record WarehouseStoreResult(NodeId Target, IReadOnlyList<Ipv4Endpoint> StoredOn, IReadOnlyList<string> Failures);
+
+/// <summary>What the warehouses holding a key report about it, gathered in one lookup.</summary>
+public sealed record KeyAccessStats(NodeId Target, long AccessCount, DateTimeOffset? LastAccess, IReadOnlyList<(Ipv4Endpoint Node, InventoryItem Item)> Holders);
+
+/// <summary>
+/// Client of the warehouse commands (100–107). Items live under target = sha256(user key). Stores go to
+/// the R warehouses closest to the target (default 3), so a lookup finds them again.
+/// </summary>
+public sealed class WarehouseClient
+{
+    public WarehouseClient(DhtNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        Node = node;
+    }
+
+    public DhtNode Node { get; }
+
+    public static NodeId TargetOf(string key) => NodeId.Read(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
+
+    /// <summary>Warehouses near <paramref name="target"/> that answer STORE's query phase with a token, closest first.</summary>
+    public async Task<IReadOnlyList<WarehouseCandidate>> FindWarehousesAsync(NodeId target, CancellationToken cancellationToken = default)
+    {
+        var query = Node.Query(target, StorageCommands.WarehouseStore);
+        await query.ToListAsync(cancellationToken).ConfigureAwait(true);
+        return query.ClosestReplies
+            .Where(r => r.Token is not null && r.Error == 0)
+            .Select(r => new WarehouseCandidate(r.From, r.Token!, r.Rtt))
+            .ToList();
+    }
+
+    /// <summary>Stores on the <paramref name="redundancy"/> warehouses closest to sha256(<paramref name="key"/>).</summary>
+    public async Task<WarehouseStoreResult> StoreAsync(string key, byte[] value, int redundancy = 3, CancellationToken cancellationToken = default)
+    {
+        var target = TargetOf(key);
+        var candidates = await FindWarehousesAsync(target, cancellationToken).ConfigureAwait(true);
+        return await StoreOnAsync(target, value, StorageCommands.WarehouseStore, candidates.Take(redundancy), cancellationToken).ConfigureAwait(true);
+    }
+
+    /// <summary>Stores on one named warehouse (asking it for a token first).</summary>
+    public async Task<WarehouseStoreResult> StoreOnAsync(string key, byte[] value, Ipv4Endpoint warehouse, CancellationToken cancellationToken = default)
+    {
+        var target = TargetOf(key);
+        var candidate = await AskTokenAsync(target, warehouse, cancellationToken).ConfigureAwait(true);
+        return await StoreOnAsync(target, value, StorageCommands.WarehouseStore, [candidate], cancellationToken).ConfigureAwait(true);
+    }
+
+    /// <summary>Stores an item only the holder of <paramref name="owner"/> can update or delete.</summary>
+    public async Task<WarehouseStoreResult> StoreSignedAsync(Key owner, string key, byte[] value, ulong sequence, int redundancy = 3, CancellationToken cancellationToken = default)
+    {
+        var target = TargetOf(key);
+        var envelope = SignedEnvelope.Create(owner, SignedEnvelope.Purpose.Store, target, sequence, value);
+        var candidates = await FindWarehousesAsync(target, cancellationToken).ConfigureAwait(true);
+        return await StoreOnAsync(target, envelope, StorageCommands.WarehouseStoreSigned, candidates.Take(redundancy), cancellationToken).ConfigureAwait(true);
+    }
+
+    /// <summary>GET from one warehouse (counts an access there); null when it holds nothing.</summary>
+    public async Task<byte[]?> GetFromAsync(string key, Ipv4Endpoint warehouse, CancellationToken cancellationToken = default)
+    {
+        var reply = await Node.RequestAsync(new DhtRequest(StorageCommands.WarehouseGet, TargetOf(key)), warehouse, cancellationToken: cancellationToken).ConfigureAwait(true);
+        ThrowIfError(reply);
+        return reply.Value;
+    }
+
+    /// <summary>GET through a lookup: the first warehouse that answers with a value; null when none does.</summary>
+    public async Task<(byte[] Value, Ipv4Endpoint From)?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var query = Node.Query(TargetOf(key), StorageCommands.WarehouseGet);
+        await foreach (var reply in query.WithCancellation(cancellationToken).ConfigureAwait(true))
+        {
+            if (reply.Value is { } value)
+            {
+                await query.StopAsync().ConfigureAwait(true);
+                return (value, reply.From.Endpoint);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Every inventory page of one warehouse.</summary>
+    public async Task<IReadOnlyList<InventoryItem>> ListAsync(Ipv4Endpoint warehouse, CancellationToken cancellationToken = default)
+    {
+        var items = new List<InventoryItem>();
+        for (var page = 0; page < 100_000; page++)
+        {
+            var offset = System.Text.Encoding.ASCII.GetBytes(items.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var reply = await Node.RequestAsync(new DhtRequest(StorageCommands.WarehouseList, new NodeId(), items.Count == 0 ? null : offset), warehouse, cancellationToken: cancellationToken).ConfigureAwait(true);
+            ThrowIfError(reply);
+            var batch = reply.Value is { } value ? InventoryPage.Parse(value) : [];
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            items.AddRange(batch);
+        }
+
+        return items;
+    }
+
+    /// <summary>Deletes the item from one warehouse: "deleted" or "not-found"; throws if refused.</summary>
+    public async Task<string> DeleteFromAsync(string key, Ipv4Endpoint warehouse, CancellationToken cancellationToken = default)
+    {
+        var target = TargetOf(key);
+        var candidate = await AskTokenAsync(target, warehouse, cancellationToken).ConfigureAwait(true);
+        var reply = await Node.RequestAsync(new DhtRequest(StorageCommands.WarehouseDelete, target, null, candidate.Token), warehouse, cancellationToken: cancellationToken).ConfigureAwait(true);
+        ThrowIfError(reply);
+        return reply.Value is { } value ? System.Text.Encoding.UTF8.GetString(value) : "";
+    }
+
+    /// <summary>Deletes an owner-signed item from one warehouse.</summary>
+    public async Task<string> DeleteSignedFromAsync(Key owner, string key, ulong sequence, Ipv4Endpoint warehouse, CancellationToken cancellationToken = default)
+    {
+        var target = TargetOf(key);
+        var candidate = await AskTokenAsync(target, warehouse, cancellationToken).ConfigureAwait(true);
+        var envelope = SignedEnvelope.Create(owner, SignedEnvelope.Purpose.Delete, target, sequence, []);
+        var reply = await Node.RequestAsync(new DhtRequest(StorageCommands.WarehouseDeleteSigned, target, envelope, candidate.Token), warehouse, cancellationToken: cancellationToken).ConfigureAwait(true);
+        ThrowIfError(reply);
+        return reply.Value is { } value ? System.Text.Encoding.UTF8.GetString(value) : "";
+    }
+
+    /// <summary>Access statistics of a key from every warehouse a lookup finds holding it.</summary>
+    public async Task<KeyAccessStats> KeyStatsAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var target = TargetOf(key);
+        var holders = new List<(Ipv4Endpoint, InventoryItem)>();
+        var query = Node.Query(target, StorageCommands.WarehouseKeyStats);
+        await foreach (var reply in query.WithCancellation(cancellationToken).ConfigureAwait(true))
+        {
+            if (reply.Value is { Length: > 0 } value && InventoryPage.ParseKeyStats(value) is { } item && item.FullKey == target.ToString())
+            {
+                holders.Add((reply.From.Endpoint, item));
+            }
+        }
+
+        var lastAccess = holders
+            .Select(h => h.Item2.LastAccess is { } text ? DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : (DateTimeOffset?)null)
+            .Max();
+        return new KeyAccessStats(target, holders.Sum(h => h.Item2.AccessCount), lastAccess, holders);
+    }
+
+    /// <summary>A warehouse's analytics.</summary>
+    public async Task<NodeInfo?> InfoAsync(Ipv4Endpoint warehouse, CancellationToken cancellationToken = default)
+    {
+        var reply = await Node.RequestAsync(new DhtRequest(StorageCommands.WarehouseInfo), warehouse, cancellationToken: cancellationToken).ConfigureAwait(true);
+        ThrowIfError(reply);
+        return reply.Value is { } value ? InventoryPage.ParseInfo(value) : null;
+    }
+
+    private async Task<WarehouseCandidate> AskTokenAsync(NodeId target, Ipv4Endpoint warehouse, CancellationToken cancellationToken)
+    {
+        var reply = await Node.RequestAsync(new DhtRequest(StorageCommands.WarehouseStore, target), warehouse, cancellationToken: cancellationToken).ConfigureAwait(true);
+        ThrowIfError(reply);
+        return reply.Token is { } token
+            ? new WarehouseCandidate(reply.From, token, reply.Rtt)
+            : throw new StorageRefusedException($"{warehouse} sent no token: it is not a warehouse.");
+    }
+
+    private async Task<WarehouseStoreResult> StoreOnAsync(NodeId target, byte[] value, ulong command, IEnumerable<WarehouseCandidate> candidates, CancellationToken cancellationToken)
+    {
+        var stored = new List<Ipv4Endpoint>();
+        var failures = new List<string>();
+        var attempts = candidates.Select(async c =>
+        {
+            try
+            {
+                var reply = await Node.RequestAsync(new DhtRequest(command, target, value, c.Token), c.Peer.Endpoint, cancellationToken: cancellationToken).ConfigureAwait(true);
+                ThrowIfError(reply);
+                stored.Add(c.Peer.Endpoint);
+            }
+            catch (Exception e) when (e is DhtException or StorageRefusedException)
+            {
+                failures.Add(e.Message);
+            }
+        }).ToList();
+        await Task.WhenAll(attempts).ConfigureAwait(true);
+        return new WarehouseStoreResult(target, stored, failures);
+    }
+
+    private static void ThrowIfError(DhtResponse reply)
+    {
+        if (reply.Error != 0)
+        {
+            throw new StorageRefusedException(reply.Error, reply.From.Endpoint);
+        }
+    }
+}
