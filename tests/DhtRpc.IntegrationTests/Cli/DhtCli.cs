@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Threading.Channels;
+
+namespace DhtRpc.IntegrationTests.Cli;
+
+/// <summary>Runs the `dht` executable (src/DhtRpc.Cli, built together with the tests) as `dotnet dht.dll`.</summary>
+internal static class DhtCli
+{
+    public static string DllPath
+    {
+        get
+        {
+            var path = typeof(DhtCli).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+                .SingleOrDefault(a => a.Key == "DhtCliPath")?.Value;
+            if (string.IsNullOrEmpty(path) || !File.Exists(path))
+            {
+                throw new InvalidOperationException($"dht.dll not found at '{path}': build src/DhtRpc.Cli (dotnet build builds it with the tests).");
+            }
+
+            return path;
+        }
+    }
+
+    public static string DotnetHost =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+
+    /// <summary>Runs a verb to completion (killed after <paramref name="timeout"/>).</summary>
+    public static Task<ProcessResult> RunAsync(TimeSpan timeout, params string[] arguments) =>
+        ProcessRunner.RunAsync(DotnetHost, [DllPath, .. arguments], RepoPaths.Root, timeout);
+}
+
+/// <summary>A long-running `dht` process: read its output line by line, stop it with SIGTERM.</summary>
+internal sealed class DhtCliProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
+    private readonly List<string> _stdout = [];
+    private readonly List<string> _stderr = [];
+
+    private DhtCliProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                _lines.Writer.TryComplete();
+                return;
+            }
+
+            lock (_stdout)
+            {
+                _stdout.Add(e.Data);
+            }
+
+            _lines.Writer.TryWrite(e.Data);
+        };
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (_stderr)
+                {
+                    _stderr.Add(e.Data);
+                }
+            }
+        };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int Id => _process.Id;
+
+    public string Output
+    {
+        get
+        {
+            string stdout;
+            string stderr;
+            lock (_stdout)
+            {
+                stdout = string.Join('\n', _stdout);
+            }
+
+            lock (_stderr)
+            {
+                stderr = string.Join('\n', _stderr);
+            }
+
+            return $"--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}";
+        }
+    }
+
+    public static DhtCliProcess Start(params string[] arguments)
+    {
+        var info = new ProcessStartInfo(DhtCli.DotnetHost)
+        {
+            WorkingDirectory = RepoPaths.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(DhtCli.DllPath);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        return new DhtCliProcess(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start"));
+    }
+
+    /// <summary>Waits for a stdout line matching <paramref name="match"/>; fails if the process exits or the time is up.</summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await foreach (var line in _lines.Reader.ReadAllAsync(cts.Token))
+            {
+                if (match(line))
+                {
+                    return line;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"dht printed no matching line within {timeout.TotalSeconds:0} s\n{Output}");
+        }
+
+        throw new InvalidOperationException($"dht ended without printing a matching line\n{Output}");
+    }
+
+    /// <summary>Sends SIGTERM and returns the exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        var kill = await ProcessRunner.RunAsync("kill", ["-TERM", Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], RepoPaths.Root, TimeSpan.FromSeconds(10));
+        Assert.True(kill.ExitCode == 0, kill.ToString());
+        return await WaitForExitAsync(timeout);
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(timeout);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"dht did not exit within {timeout.TotalSeconds:0} s\n{Output}", e);
+        }
+
+        // Let the output readers drain.
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        _process.Dispose();
+    }
+}
