@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using DhtRpc.Crypto;
 using DhtRpc.Encoding;
@@ -99,19 +100,35 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
     internal Action<DhtResponse>? OnReply { get; set; }
 
     public IAsyncEnumerator<DhtResponse> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
-        _output.Reader.ReadAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        ReadRepliesAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
 
     /// <summary>Runs the query to the end and returns every successful reply.</summary>
     public async Task<IReadOnlyList<DhtResponse>> ToListAsync(CancellationToken cancellationToken = default)
     {
         var list = new List<DhtResponse>();
-        await foreach (var reply in this.WithCancellation(cancellationToken).ConfigureAwait(false))
+        await foreach (var reply in this.WithCancellation(cancellationToken).ConfigureAwait(true))
         {
             list.Add(reply);
         }
 
-        await Completion.ConfigureAwait(false);
+        await Completion.ConfigureAwait(true);
         return list;
+    }
+
+    /// <summary>
+    /// The reply stream. It resumes on the consumer's context, not the thread pool, so a consumer on the
+    /// node's own loop (a simulation) sees each reply in step with the node.
+    /// </summary>
+    private async IAsyncEnumerable<DhtResponse> ReadRepliesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var reader = _output.Reader;
+        while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(true))
+        {
+            while (reader.TryRead(out var reply))
+            {
+                yield return reply;
+            }
+        }
     }
 
     /// <summary>Seeds from the table and the bootstrap list, then starts walking. Runs on the node's context.</summary>
