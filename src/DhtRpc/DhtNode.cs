@@ -116,6 +116,9 @@ public sealed partial class DhtNode : IAsyncDisposable
 
     internal TimeOrderedNodes Nodes { get; } = new();
 
+    /// <summary>The parsed bootstrap list (dht-rpc's <c>bootstrapNodes</c>).</summary>
+    internal IReadOnlyList<BootstrapEntry> BootstrapNodes => _bootstrapNodes;
+
     /// <summary>
     /// Creates a bootstrap node: persistent at once with id = hash(host, port), not firewalled, on exactly
     /// that port. <paramref name="host"/> must be a concrete IPv4 address.

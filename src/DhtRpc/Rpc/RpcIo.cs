@@ -72,6 +72,9 @@ internal sealed class RpcIo : IDisposable
 
     public int InflightCount => _inflight.Count;
 
+    /// <summary>The server ports tried in order, [Start, End) (dht-rpc's <c>io.portRange</c>).</summary>
+    public (int Start, int End) PortRange => _portRange;
+
     /// <summary>The socket our own requests leave from.</summary>
     public IDatagramSocket? RequestSocket => Firewalled ? ClientSocket : ServerSocket;
 
