@@ -218,6 +218,43 @@ public sealed partial class DhtNode : IAsyncDisposable
         return SendAsync(to, null, isInternal: true, Commands.DelayedPing, null, value, o, cancellationToken);
     }
 
+    /// <summary>
+    /// Walks toward the most recently seen table node and reports the walk's successes, errors and
+    /// reply round-trip times (all zero when the table is empty).
+    /// </summary>
+    public async Task<RttStats> RttStatsAsync(CancellationToken cancellationToken = default)
+    {
+        var latest = await RunOnContextAsync(() => Nodes.Latest?.Id).ConfigureAwait(false);
+        if (latest is not { } target)
+        {
+            return RttStats.Empty;
+        }
+
+        var query = FindNode(target);
+        var replies = await query.ToListAsync(cancellationToken).ConfigureAwait(false);
+        return new RttStats(query.Successes, query.Errors, Summarize(replies), Summarize(query.ClosestReplies));
+
+        static RttSummary Summarize(IReadOnlyList<DhtResponse> replies)
+        {
+            if (replies.Count == 0)
+            {
+                return RttSummary.Empty;
+            }
+
+            var rtt = TimeSpan.Zero;
+            long errors = 0;
+            long closer = 0;
+            foreach (var reply in replies)
+            {
+                rtt += reply.Rtt;
+                errors += (long)reply.Error;
+                closer += reply.CloserNodes.Count;
+            }
+
+            return new RttSummary(rtt / replies.Count, errors, (double)closer / replies.Count);
+        }
+    }
+
     /// <summary>A session: requests and queries run in it can be cancelled together.</summary>
     public DhtSession CreateSession() => new(this);
 
