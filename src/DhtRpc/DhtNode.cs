@@ -222,17 +222,34 @@ public sealed partial class DhtNode : IAsyncDisposable
     /// Walks toward the most recently seen table node and reports the walk's successes, errors and
     /// reply round-trip times (all zero when the table is empty).
     /// </summary>
-    public async Task<RttStats> RttStatsAsync(CancellationToken cancellationToken = default)
+    public Task<RttStats> RttStatsAsync()
     {
-        var latest = await RunOnContextAsync(() => Nodes.Latest?.Id).ConfigureAwait(false);
-        if (latest is not { } target)
-        {
-            return RttStats.Empty;
-        }
+        var tcs = new TaskCompletionSource<RttStats>(TaskCreationOptions.RunContinuationsAsynchronously);
+        RunOnContext(() => _ = MeasureRttAsync(tcs));
+        return tcs.Task;
+    }
 
-        var query = FindNode(target);
-        var replies = await query.ToListAsync(cancellationToken).ConfigureAwait(false);
-        return new RttStats(query.Successes, query.Errors, Summarize(replies), Summarize(query.ClosestReplies));
+    /// <summary>Runs on the node's context from start to end, so replies are collected as they arrive.</summary>
+    private async Task MeasureRttAsync(TaskCompletionSource<RttStats> tcs)
+    {
+        try
+        {
+            if (Nodes.Latest is not { } latest)
+            {
+                tcs.SetResult(RttStats.Empty);
+                return;
+            }
+
+            var query = FindNode(latest.Id);
+            var replies = new List<DhtResponse>();
+            query.OnReply += replies.Add;
+            await query.Completion.ConfigureAwait(true);
+            tcs.SetResult(new RttStats(query.Successes, query.Errors, Summarize(replies), Summarize(query.ClosestReplies)));
+        }
+        catch (Exception e) when (e is DhtException or ObjectDisposedException)
+        {
+            tcs.SetException(e);
+        }
 
         static RttSummary Summarize(IReadOnlyList<DhtResponse> replies)
         {
