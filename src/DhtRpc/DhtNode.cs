@@ -221,6 +221,60 @@ public sealed partial class DhtNode : IAsyncDisposable
         return SendAsync(to, null, isInternal: true, Commands.DelayedPing, null, value, o, cancellationToken);
     }
 
+    /// <summary>
+    /// Walks toward the most recently seen table node and reports the walk's successes, errors and
+    /// reply round-trip times (all zero when the table is empty).
+    /// </summary>
+    public Task<RttStats> RttStatsAsync()
+    {
+        var tcs = new TaskCompletionSource<RttStats>(TaskCreationOptions.RunContinuationsAsynchronously);
+        RunOnContext(() => _ = MeasureRttAsync(tcs));
+        return tcs.Task;
+    }
+
+    /// <summary>Runs on the node's context from start to end, so replies are collected as they arrive.</summary>
+    private async Task MeasureRttAsync(TaskCompletionSource<RttStats> tcs)
+    {
+        try
+        {
+            if (Nodes.Latest is not { } latest)
+            {
+                tcs.SetResult(RttStats.Empty);
+                return;
+            }
+
+            var query = FindNode(latest.Id);
+            var replies = new List<DhtResponse>();
+            query.OnReply += replies.Add;
+            await query.Completion.ConfigureAwait(true);
+            tcs.SetResult(new RttStats(query.Successes, query.Errors, Summarize(replies), Summarize(query.ClosestReplies)));
+        }
+        catch (Exception e) when (e is DhtException or ObjectDisposedException)
+        {
+            tcs.SetException(e);
+        }
+
+        static RttSummary Summarize(IReadOnlyList<DhtResponse> replies)
+        {
+            if (replies.Count == 0)
+            {
+                return RttSummary.Empty;
+            }
+
+            var rtt = TimeSpan.Zero;
+            long errors = 0;
+            long closer = 0;
+            foreach (var reply in replies)
+            {
+                rtt += reply.Rtt;
+                errors += (long)reply.Error;
+                closer += reply.CloserNodes.Count;
+            }
+
+            return new RttSummary(rtt / replies.Count, errors, (double)closer / replies.Count);
+        }
+    }
+
     /// <summary>A session: requests and queries run in it can be cancelled together.</summary>
     public DhtSession CreateSession() => new(this);
 

@@ -1,0 +1,16 @@
+namespace DhtRpc;
+
+/// <summary>Averages over a set of replies: round-trip time, summed error codes, closer nodes per reply.</summary>
+public sealed record RttSummary(TimeSpan AverageRtt, long Errors, double AverageCloserNodes)
+{
+    public static RttSummary Empty { get; } = new(TimeSpan.Zero, 0, 0);
+}
+
+/// <summary>
+/// What <see cref="DhtNode.RttStatsAsync"/> measured with one FIND_NODE walk: how many steps succeeded
+/// and failed, and averages over all replies and over the closest replies.
+/// </summary>
+public sealed record RttStats(int Successes, int Errors, RttSummary Responses, RttSummary ClosestReplies)
+{
+    public static RttStats Empty { get; } = new(0, 0, RttSummary.Empty, RttSummary.Empty);
+}
