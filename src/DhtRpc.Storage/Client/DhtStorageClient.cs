@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using DhtRpc.Encoding;
 using DhtRpc.Query;
 using DhtRpc.Rpc;
@@ -110,7 +111,15 @@ public sealed partial class DhtStorageClient
         });
         using (cancellationToken.Register(() => _ = query.StopAsync()))
         {
-            await query.Completion.ConfigureAwait(true);
+            try
+            {
+                await query.Completion.ConfigureAwait(true);
+            }
+            catch (DhtException e) when (e.InnerException is StorageRefusedException refused)
+            {
+                // Every closest node refused: say why, as the node put it.
+                ExceptionDispatchInfo.Throw(refused);
+            }
         }
 
         return (acks, query);

@@ -73,6 +73,55 @@ public sealed class ContentStoreTests
         _ = storage;
     }
 
+    [Fact]
+    public void SampleJsonGetsTheStudyHashAndComesBack()
+    {
+        var (swarm, _) = StorageSwarm(30);
+        var client = new DhtStorageClient(swarm[29]);
+        var text = System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "TestData", "sample.json")));
+        var put = swarm.Run(() => client.PutJsonAsync(text));
+        Assert.Equal("fe55bb60efb0b18d59e644a55263b4be25d8c5217dfd55a7d18eb37f5958a494", put.Key.ToString());
+        Assert.Equal(20, put.Replicas);
+        Assert.Equal(DhtRpc.Storage.Json.JsJson.Normalize(text), swarm.Run(() => new DhtStorageClient(swarm[3]).GetJsonAsync(put.Key)));
+    }
+
+    [Fact]
+    public void LargeValueIsChunkedAndVerifiedBlockByBlock()
+    {
+        var (swarm, _) = StorageSwarm(25);
+        var client = new DhtStorageClient(swarm[24]);
+        var value = new byte[200_000];
+        new Random(5).NextBytes(value);
+        var put = swarm.Run(() => client.PutAsync(value, new PutOptions { BlockSize = 4096 }));
+        Assert.True(put.Blocks > 49);
+        Assert.Equal(20, put.Replicas);
+        Assert.NotEqual(NodeId.Read(SHA256.HashData(value)), put.Key);
+        Assert.Equal(value, swarm.Run(() => new DhtStorageClient(swarm[7]).GetAsync(put.Key)));
+    }
+
+    [Fact]
+    public void ValueOverNodeLimitIsRefusedWithClearError()
+    {
+        var (swarm, storage) = StorageSwarm(5, new StorageOptions { MaxValueSize = 100 });
+        var client = new DhtStorageClient(swarm[4]);
+        var error = Assert.Throws<StorageRefusedException>(() => swarm.Run(() => client.PutAsync(new byte[500], new PutOptions { BlockSize = 1000 })));
+        Assert.Equal(StorageErrors.ValueTooLarge, error.Code);
+        Assert.Contains("larger than the node accepts", error.Message, StringComparison.Ordinal);
+        Assert.True(storage.Sum(s => s.Stats.Refused(StorageErrors.ValueTooLarge)) >= 1);
+    }
+
+    [Fact]
+    public void NodeAtItsItemLimitRefusesMore()
+    {
+        var (swarm, storage) = StorageSwarm(3, new StorageOptions { MaxItems = 2 });
+        var client = new DhtStorageClient(swarm[2]);
+        swarm.Run(() => client.PutAsync("one"u8.ToArray()));
+        swarm.Run(() => client.PutAsync("two"u8.ToArray()));
+        var error = Assert.Throws<StorageRefusedException>(() => swarm.Run(() => client.PutAsync("three"u8.ToArray())));
+        Assert.Equal(StorageErrors.StorageFull, error.Code);
+        Assert.All(storage, s => Assert.True(s.Store.Count(ItemSpace.Content) <= 2));
+    }
+
     internal static (SimulatedSwarm Swarm, List<StorageNode> Storage) StorageSwarm(int size, StorageOptions? options = null)
     {
         var storage = new List<StorageNode>();

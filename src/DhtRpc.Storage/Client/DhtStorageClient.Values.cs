@@ -1,0 +1,80 @@
+using DhtRpc.Encoding;
+using DhtRpc.Storage.Chunking;
+using DhtRpc.Storage.Json;
+
+namespace DhtRpc.Storage.Client;
+
+/// <summary>Options of whole-value puts.</summary>
+public sealed record PutOptions
+{
+    public static PutOptions Default { get; } = new();
+
+    /// <summary>
+    /// Largest block sent in one datagram. Values above it are split into content-addressed chunks under
+    /// a Merkle tree of manifests. Smaller blocks survive paths that drop IP fragments; larger ones mean
+    /// fewer lookups. Must not exceed what storage nodes accept (<see cref="StorageOptions.MaxValueSize"/>).
+    /// </summary>
+    public int BlockSize { get; init; } = 16 * 1024;
+
+    /// <summary>Blocks stored at once.</summary>
+    public int MaxParallel { get; init; } = 8;
+
+    /// <summary>Reports (blocks stored, blocks in all).</summary>
+    public IProgress<(int Done, int Total)>? Progress { get; init; }
+}
+
+/// <summary>Whole values of any size, and JSON, on top of block puts and gets.</summary>
+public sealed partial class DhtStorageClient
+{
+    /// <summary>
+    /// Stores a value of any size. Small values are one block under sha256(value); larger ones become
+    /// chunks plus manifests, and the returned key is the root manifest's hash.
+    /// </summary>
+    public async Task<PutResult> PutAsync(ReadOnlyMemory<byte> value, PutOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var o = options ?? PutOptions.Default;
+        var plan = ChunkPlanner.Plan(value, o.BlockSize);
+        var blocks = plan.Blocks;
+        var replicas = int.MaxValue;
+        var done = 0;
+        var gate = new Lock();
+
+        // Children first, root last: whoever finds the root can find everything under it.
+        var children = blocks.Take(blocks.Count - 1).ToList();
+        for (var i = 0; i < children.Count; i += o.MaxParallel)
+        {
+            var batch = children.Skip(i).Take(o.MaxParallel).Select(async block =>
+            {
+                var acks = await PutBlockAsync(block.Key, block.Bytes.ToArray(), cancellationToken).ConfigureAwait(true);
+                lock (gate)
+                {
+                    replicas = Math.Min(replicas, acks);
+                    done++;
+                }
+
+                o.Progress?.Report((done, blocks.Count));
+            });
+            await Task.WhenAll(batch).ConfigureAwait(true);
+        }
+
+        var root = blocks[^1];
+        replicas = Math.Min(replicas, await PutBlockAsync(root.Key, root.Bytes.ToArray(), cancellationToken).ConfigureAwait(true));
+        o.Progress?.Report((blocks.Count, blocks.Count));
+        return new PutResult(plan.RootKey, replicas, blocks.Count, value.Length);
+    }
+
+    /// <summary>Fetches a value stored with <see cref="PutAsync"/>, verifying every block; null when nobody has it.</summary>
+    public Task<byte[]?> GetAsync(NodeId key, FetchOptions? options = null, CancellationToken cancellationToken = default) =>
+        ChunkAssembler.FetchAsync(key, GetBlockAsync, options ?? FetchOptions.Default, cancellationToken);
+
+    /// <summary>Stores JSON exactly as JavaScript's JSON.stringify(JSON.parse(text)) writes it (throws FormatException on invalid JSON).</summary>
+    public Task<PutResult> PutJsonAsync(string json, PutOptions? options = null, CancellationToken cancellationToken = default) =>
+        PutAsync(JsJson.NormalizeToUtf8(json), options, cancellationToken);
+
+    /// <summary>Fetches JSON stored by hash (compact, as stored); null when nobody has it.</summary>
+    public async Task<string?> GetJsonAsync(NodeId key, CancellationToken cancellationToken = default)
+    {
+        var bytes = await GetAsync(key, null, cancellationToken).ConfigureAwait(true);
+        return bytes is null ? null : System.Text.Encoding.UTF8.GetString(bytes);
+    }
+}
