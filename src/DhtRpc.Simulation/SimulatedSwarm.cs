@@ -20,6 +20,13 @@ public sealed class SimulatedSwarm
 
     public DhtNode this[int index] => Nodes[index];
 
+    /// <summary>A node's server socket as a loopback endpoint (where others reach it).</summary>
+    public static DhtRpc.Encoding.Ipv4Endpoint ServerOf(DhtNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return DhtRpc.Encoding.Ipv4Endpoint.Loopback(node.ServerEndpoint!.Value.Port);
+    }
+
     /// <summary>The bootstrap entry of the first node ("localhost:PORT").</summary>
     public string BootstrapEntry => $"localhost:{Nodes[0].ServerEndpoint!.Value.Port}";
 

@@ -58,21 +58,8 @@ public sealed partial class StorageNode
 
     private void HandleWarehouseStoreSigned(IncomingRequest request)
     {
-        if (request.Token is null || request.Target is not { } target)
+        if (!TryReadSigned(request, SignedEnvelope.Purpose.Store, out var target, out var envelope))
         {
-            ReplyWarehouseValue(request, countAccess: false);
-            return;
-        }
-
-        if (request.Value is null || !SignedEnvelope.TryParse(request.Value, out var envelope))
-        {
-            Refuse(request, StorageErrors.Malformed);
-            return;
-        }
-
-        if (!envelope!.Verify(SignedEnvelope.Purpose.Store, target))
-        {
-            Refuse(request, StorageErrors.BadSignature);
             return;
         }
 
@@ -112,6 +99,37 @@ public sealed partial class StorageNode
             return (ulong?)null;
         });
         FinishStore(request, refused);
+    }
+
+    /// <summary>
+    /// Reads a signed request. Without a token it is answered like the study's warehouse (the value
+    /// held); a missing or forged envelope is refused. Returns true when the caller should go on.
+    /// </summary>
+    private bool TryReadSigned(IncomingRequest request, SignedEnvelope.Purpose purpose, out NodeId target, out SignedEnvelope envelope)
+    {
+        target = default;
+        envelope = null!;
+        if (request.Token is null || request.Target is not { } t)
+        {
+            ReplyWarehouseValue(request, countAccess: false);
+            return false;
+        }
+
+        if (request.Value is null || !SignedEnvelope.TryParse(request.Value, out var parsed))
+        {
+            Refuse(request, StorageErrors.Malformed);
+            return false;
+        }
+
+        if (!parsed!.Verify(purpose, t))
+        {
+            Refuse(request, StorageErrors.BadSignature);
+            return false;
+        }
+
+        target = t;
+        envelope = parsed;
+        return true;
     }
 
     private void FinishStore(IncomingRequest request, ulong? refused)
@@ -191,21 +209,8 @@ public sealed partial class StorageNode
 
     private void HandleWarehouseDeleteSigned(IncomingRequest request)
     {
-        if (request.Token is null || request.Target is not { } target)
+        if (!TryReadSigned(request, SignedEnvelope.Purpose.Delete, out var target, out var envelope))
         {
-            ReplyWarehouseValue(request, countAccess: false);
-            return;
-        }
-
-        if (request.Value is null || !SignedEnvelope.TryParse(request.Value, out var envelope))
-        {
-            Refuse(request, StorageErrors.Malformed);
-            return;
-        }
-
-        if (!envelope!.Verify(SignedEnvelope.Purpose.Delete, target))
-        {
-            Refuse(request, StorageErrors.BadSignature);
             return;
         }
 

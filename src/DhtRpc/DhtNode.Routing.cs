@@ -136,14 +136,8 @@ public sealed partial class DhtNode
         node.Pinged = _tick;
         var lastSeen = node.Seen;
         _checks++;
-        SendInternalRequest(
-            new DhtPeer(node.Endpoint, null),
-            false,
-            true,
-            Commands.Ping,
-            null,
-            null,
-            null,
+        Ping(
+            node,
             (_, _) =>
             {
                 _checks--;
@@ -202,14 +196,8 @@ public sealed partial class DhtNode
             AddNodeCore(newcomer);
         }
 
-        SendInternalRequest(
-            new DhtPeer(oldNode.Endpoint, null),
-            false,
-            true,
-            Commands.Ping,
-            null,
-            null,
-            null,
+        Ping(
+            oldNode,
             (_, _) =>
             {
                 if (oldNode.Seen <= lastSeen)
@@ -222,6 +210,10 @@ public sealed partial class DhtNode
             },
             (_, _) => Swap());
     }
+
+    /// <summary>PINGs a table node by address only (its removal is up to the callbacks, not the timeout path).</summary>
+    private void Ping(RoutingNode node, Action<DhtResponse, OutgoingRequest> onResponse, Action<DhtException, OutgoingRequest> onError) =>
+        SendInternalRequest(new DhtPeer(node.Endpoint, null), false, true, Commands.Ping, null, null, null, onResponse, onError);
 
     /// <summary>Per-tick budget of down hints (-1 = unlimited).</summary>
     internal bool TryTakeDownHintBudget()

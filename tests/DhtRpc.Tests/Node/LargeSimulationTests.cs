@@ -21,7 +21,7 @@ public sealed class LargeSimulationTests
 
     private static SwarmSummary RunSwarm(int seed, int size)
     {
-        var swarm = new SimSwarm(seed).Make(size);
+        var swarm = new SimulatedSwarm(seed).Make(size);
         var rng = new Random(seed);
         var hits = 0;
         long messages = 0;

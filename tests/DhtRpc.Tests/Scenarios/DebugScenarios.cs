@@ -1,3 +1,4 @@
+using DhtRpc.Simulation;
 using DhtRpc.Tests.Node;
 using Xunit;
 
@@ -12,7 +13,7 @@ public sealed class DebugScenarios
     [Fact]
     public void Scenario49_DebugConfiguration()
     {
-        var swarm = new SimSwarm();
+        var swarm = new SimulatedSwarm();
         var dht = swarm.Add();
 
         Assert.Equal(10, dht.Options.Concurrency);
@@ -29,7 +30,7 @@ public sealed class DebugScenarios
     [Fact]
     public void Scenario51_DebugRttStats()
     {
-        var swarm = new SimSwarm().Make(10);
+        var swarm = new SimulatedSwarm().Make(10);
 
         var res = swarm.Run(() => swarm[0].RttStatsAsync());
 

@@ -1,3 +1,4 @@
+using DhtRpc.Simulation;
 using DhtRpc.Health;
 using DhtRpc.Tests.Node;
 using Xunit;
@@ -236,7 +237,7 @@ public sealed class HealthScenarios
 
         public LoneNode(bool sleeping = false, bool bootstrap = true)
         {
-            Swarm = new SimSwarm();
+            Swarm = new SimulatedSwarm();
             var options = Swarm.Options();
             if (sleeping)
             {
@@ -254,7 +255,7 @@ public sealed class HealthScenarios
             }
         }
 
-        public SimSwarm Swarm { get; }
+        public SimulatedSwarm Swarm { get; }
 
         public DhtNode Node { get; }
 

@@ -28,10 +28,10 @@ public sealed class HostileDatagramTests
     [Fact]
     public void Live_node_survives_a_flood_of_hostile_datagrams()
     {
-        var swarm = new SimSwarm(seed: 77).Make(5);
+        var swarm = new SimulatedSwarm(seed: 77).Make(5);
         var victim = swarm[1];
         var pinger = swarm[2];
-        var victimServer = SimSwarm.ServerOf(victim);
+        var victimServer = SimulatedSwarm.ServerOf(victim);
         var victimClient = Ipv4Endpoint.Loopback(victim.ClientEndpoint!.Value.Port);
 
         // User commands get every kind of answer, so the application paths run under fire too.

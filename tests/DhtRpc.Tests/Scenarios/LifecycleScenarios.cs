@@ -1,3 +1,4 @@
+using DhtRpc.Simulation;
 using DhtRpc.Encoding;
 using DhtRpc.Rpc;
 using DhtRpc.Tests.Node;
@@ -12,7 +13,7 @@ public sealed class LifecycleScenarios
     [Fact]
     public void Scenario29_CloseEvent()
     {
-        var swarm = new SimSwarm();
+        var swarm = new SimulatedSwarm();
         var node = swarm.Add();
         var closed = 0;
         node.Closed += () => closed++;
@@ -27,7 +28,7 @@ public sealed class LifecycleScenarios
     [Fact]
     public void Scenario30_CloseEventIsOnlyEmittedOnce()
     {
-        var swarm = new SimSwarm();
+        var swarm = new SimulatedSwarm();
         var node = swarm.Add();
         var closed = 0;
         node.Closed += () => closed++;
@@ -43,7 +44,7 @@ public sealed class LifecycleScenarios
     [Fact]
     public void Scenario34_NatUpdateEvent()
     {
-        var swarm = new SimSwarm();
+        var swarm = new SimulatedSwarm();
         var a = swarm.Add(new DhtNodeOptions { Ephemeral = false, Firewalled = false });
         swarm.Run(a.FullyBootstrappedAsync);
 
@@ -69,7 +70,7 @@ public sealed class LifecycleScenarios
     [Fact]
     public void Scenario37_SuspendFullySuspendsIo()
     {
-        var swarm = new SimSwarm();
+        var swarm = new SimulatedSwarm();
         var dht = swarm.Add(new DhtNodeOptions { Ephemeral = false, Firewalled = false });
         swarm.Run(dht.FullyBootstrappedAsync);
         var endpoint = Ipv4Endpoint.Loopback(dht.ServerEndpoint!.Value.Port);
@@ -112,7 +113,7 @@ public sealed class LifecycleScenarios
     [Fact]
     public void Scenario42_PeerIdsAreExactly32Bytes()
     {
-        var swarm = new SimSwarm().Make(2);
+        var swarm = new SimulatedSwarm().Make(2);
         Assert.Equal(32, swarm[1].Id!.Value.ToArray().Length);
     }
 }

@@ -14,7 +14,7 @@ public sealed class RequestScenarios
     public void Scenario26_Relay()
     {
         const ulong Route = 1;
-        var swarm = new SimSwarm().Make(4);
+        var swarm = new SimulatedSwarm().Make(4);
         var (a, b, c) = (swarm[1], swarm[2], swarm[3]);
         var aEndpoint = Ipv4Endpoint.Loopback(a.Address!.Value.Port);
         var bEndpoint = Ipv4Endpoint.Loopback(b.Address!.Value.Port);
@@ -47,7 +47,7 @@ public sealed class RequestScenarios
     [Fact]
     public void Scenario27_FilterNodesFromRoutingTable()
     {
-        var swarm = new SimSwarm().Make(3);
+        var swarm = new SimulatedSwarm().Make(3);
         var (a, b, c) = (swarm[0], swarm[1], swarm[2]);
         var bPort = b.PublicEndpoint!.Value.Port;
         var node = swarm.Add(new DhtNodeOptions
@@ -69,7 +69,7 @@ public sealed class RequestScenarios
     [Fact]
     public void Scenario28_RequestSessionDestroyAll()
     {
-        var swarm = new SimSwarm().Make(3);
+        var swarm = new SimulatedSwarm().Make(3);
         var (a, b) = (swarm[1], swarm[2]);
         var aEndpoint = Ipv4Endpoint.Loopback(a.ServerEndpoint!.Value.Port);
         var receivedByA = 0;
@@ -114,7 +114,7 @@ public sealed class RequestScenarios
     {
         const ulong Nope = 442;
         var latency = TimeSpan.FromMilliseconds(25);
-        var swarm = new SimSwarm(network: new SimulatedNetworkOptions { Latency = latency }).Make(3);
+        var swarm = new SimulatedSwarm(network: new SimulatedNetworkOptions { Latency = latency }).Make(3);
         var (a, b) = (swarm[1], swarm[2]);
 
         var response = swarm.Run(() => a.RequestAsync(new DhtRequest(Nope), Ipv4Endpoint.Loopback(b.Address!.Value.Port)));

@@ -1,3 +1,4 @@
+using DhtRpc.Simulation;
 using DhtRpc.Encoding;
 using DhtRpc.Query;
 using DhtRpc.Rpc;
@@ -19,7 +20,7 @@ public sealed class SwarmScenarioTests
     [Fact]
     public void Scenario05_MakeTinySwarm()
     {
-        var swarm = new SimSwarm(seed: 5).Make(2);
+        var swarm = new SimulatedSwarm(seed: 5).Make(2);
 
         Assert.All(swarm.Nodes, n => Assert.True(n.Bootstrapped));
     }
@@ -28,7 +29,7 @@ public sealed class SwarmScenarioTests
     [Fact]
     public void Scenario06_Metrics()
     {
-        var swarm = new SimSwarm(seed: 6).Make(2);
+        var swarm = new SimulatedSwarm(seed: 6).Make(2);
         var (swarm1, swarm2) = (swarm[0], swarm[1]);
 
         swarm.Run(async () =>
@@ -44,7 +45,7 @@ public sealed class SwarmScenarioTests
     [Fact]
     public void Scenario07_DelayedPing()
     {
-        var swarm = new SimSwarm(seed: 7).Make(2);
+        var swarm = new SimulatedSwarm(seed: 7).Make(2);
         var (swarm1, swarm2) = (swarm[0], swarm[1]);
 
         var start = swarm.Host.Now;
@@ -58,7 +59,7 @@ public sealed class SwarmScenarioTests
     [Fact]
     public void Scenario08_DelayedPingRejectsWhenDelayExceedsClientCap()
     {
-        var swarm = new SimSwarm(seed: 8).Make(2);
+        var swarm = new SimulatedSwarm(seed: 8).Make(2);
         var (swarm1, swarm2) = (swarm[0], swarm[1]);
 
         var error = Assert.Throws<ArgumentOutOfRangeException>(
@@ -71,7 +72,7 @@ public sealed class SwarmScenarioTests
     [Fact]
     public void Scenario09_DelayedPingServerTimesOutWhenExceedingDelay()
     {
-        var swarm = new SimSwarm(seed: 9);
+        var swarm = new SimulatedSwarm(seed: 9);
         var server = swarm.Add(new DhtNodeOptions { Ephemeral = false, Firewalled = false, MaxPingDelay = TimeSpan.FromMilliseconds(1000) });
         swarm.Run(server.FullyBootstrappedAsync);
         var client = swarm.Add(new DhtNodeOptions
@@ -93,7 +94,7 @@ public sealed class SwarmScenarioTests
     [Fact]
     public void Scenario10_MakeBiggerSwarm()
     {
-        var swarm = new SimSwarm(seed: 10).Make(500);
+        var swarm = new SimulatedSwarm(seed: 10).Make(500);
         var target = swarm[25].Id!.Value;
 
         var (found, q) = FindUntilTarget(swarm, swarm[499].FindNode(target), target);
@@ -122,7 +123,7 @@ public sealed class SwarmScenarioTests
     {
         const ulong before = 0;
         const ulong after = 1;
-        var swarm = new SimSwarm(seed: 11).Make(100);
+        var swarm = new SimulatedSwarm(seed: 11).Make(100);
         var commits = 0;
         foreach (var node in swarm.Nodes)
         {
@@ -159,7 +160,7 @@ public sealed class SwarmScenarioTests
     [Fact]
     public void Scenario12_MapQueryStream()
     {
-        var swarm = new SimSwarm(seed: 12).Make(10);
+        var swarm = new SimulatedSwarm(seed: 12).Make(10);
         var expected = new List<NodeId?>();
         var q = swarm[0].FindNode(swarm[0].TableId);
         q.OnReply += reply =>
@@ -192,7 +193,7 @@ public sealed class SwarmScenarioTests
     public void Scenario13_Timeouts()
     {
         const ulong nope = 52;
-        var swarm = new SimSwarm(seed: 13).Make(3);
+        var swarm = new SimulatedSwarm(seed: 13).Make(3);
         var (a, b) = (swarm[1], swarm[2]);
         var tries = IgnoreCommand(b, nope);
 
@@ -207,7 +208,7 @@ public sealed class SwarmScenarioTests
     public void Scenario14_TimeoutsDownHintsDisabled()
     {
         const ulong nope = Commands.DownHint;
-        var swarm = new SimSwarm(seed: 14).Make(3, new DhtNodeOptions { SendDownHints = false });
+        var swarm = new SimulatedSwarm(seed: 14).Make(3, new DhtNodeOptions { SendDownHints = false });
         var (a, b) = (swarm[1], swarm[2]);
         var tries = IgnoreCommand(b, nope);
 
@@ -222,7 +223,7 @@ public sealed class SwarmScenarioTests
     public void Scenario15_RequestWithWithoutRetries()
     {
         const ulong nope = 442;
-        var swarm = new SimSwarm(seed: 15).Make(3);
+        var swarm = new SimulatedSwarm(seed: 15).Make(3);
         var (a, b) = (swarm[1], swarm[2]);
         var tries = IgnoreCommand(b, nope);
         var to = Ipv4Endpoint.Loopback(b.Address!.Value.Port);
@@ -243,7 +244,7 @@ public sealed class SwarmScenarioTests
     public void Scenario16_RateLimitDownHintCommands()
     {
         const ulong nope = 52;
-        var swarm = new SimSwarm(seed: 16).Make(4, new DhtNodeOptions { DownHintsRateLimit = 1 });
+        var swarm = new SimulatedSwarm(seed: 16).Make(4, new DhtNodeOptions { DownHintsRateLimit = 1 });
         var (a, b) = (swarm[1], swarm[2]);
         var tries = IgnoreCommand(b, nope);
         var queryOptions = new QueryOptions { Retries = 0 };
@@ -272,7 +273,7 @@ public sealed class SwarmScenarioTests
     public void Scenario17_RateLimitDownHintCanBeZero()
     {
         const ulong nope = 52;
-        var swarm = new SimSwarm(seed: 17).Make(4, new DhtNodeOptions { DownHintsRateLimit = 0 });
+        var swarm = new SimulatedSwarm(seed: 17).Make(4, new DhtNodeOptions { DownHintsRateLimit = 0 });
         var (a, b) = (swarm[1], swarm[2]);
         var tries = IgnoreCommand(b, nope);
         var queryOptions = new QueryOptions { Retries = 0 };
@@ -295,7 +296,7 @@ public sealed class SwarmScenarioTests
     [Fact]
     public void Scenario18_ShorthandCommit()
     {
-        var swarm = new SimSwarm(seed: 18).Make(40);
+        var swarm = new SimulatedSwarm(seed: 18).Make(40);
         var tokens = 0;
         var notTokens = 0;
         foreach (var node in swarm.Nodes)
@@ -326,7 +327,7 @@ public sealed class SwarmScenarioTests
     public void Scenario20_TimeoutsWhenCommitting()
     {
         const ulong nope = 41;
-        var swarm = new SimSwarm(seed: 20).Make(3);
+        var swarm = new SimulatedSwarm(seed: 20).Make(3);
         var (a, b) = (swarm[1], swarm[2]);
         var tries = IgnoreCommand(b, nope);
 
@@ -341,7 +342,7 @@ public sealed class SwarmScenarioTests
     [Fact]
     public void Scenario21_ToArray()
     {
-        var swarm = new SimSwarm(seed: 21).Make(3);
+        var swarm = new SimulatedSwarm(seed: 21).Make(3);
         var (bootstrap, a, b) = (swarm[0], swarm[1], swarm[2]);
         var aAddress = Ipv4Endpoint.Loopback(a.Address!.Value.Port);
         var bAddress = Ipv4Endpoint.Loopback(b.Address!.Value.Port);
@@ -361,7 +362,7 @@ public sealed class SwarmScenarioTests
     [Fact]
     public void Scenario22_AddNodeNodesOption()
     {
-        var swarm = new SimSwarm(seed: 22).Make(2);
+        var swarm = new SimulatedSwarm(seed: 22).Make(2);
         var (bootstrap, a) = (swarm[0], swarm[1]);
         var values = new List<byte[]?>();
         a.RequestHandler = req =>
@@ -421,7 +422,7 @@ public sealed class SwarmScenarioTests
     }
 
     /// <summary>Iterates the query until a reply comes from <paramref name="target"/> (like the original's for-await with break).</summary>
-    private static (bool Found, DhtQuery Query) FindUntilTarget(SimSwarm swarm, DhtQuery query, NodeId target)
+    private static (bool Found, DhtQuery Query) FindUntilTarget(SimulatedSwarm swarm, DhtQuery query, NodeId target)
     {
         var found = swarm.Run(async () =>
         {
@@ -442,7 +443,7 @@ public sealed class SwarmScenarioTests
     }
 
     /// <summary>Advances the virtual clock in small steps until <paramref name="node"/> ticks (at most ~two tick intervals).</summary>
-    private static void WaitForNextTick(SimSwarm swarm, DhtNode node)
+    private static void WaitForNextTick(SimulatedSwarm swarm, DhtNode node)
     {
         var tick = node.Tick;
         for (var i = 0; i < 200 && node.Tick == tick; i++)

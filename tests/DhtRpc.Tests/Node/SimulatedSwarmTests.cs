@@ -1,14 +1,15 @@
+using DhtRpc.Simulation;
 using DhtRpc.Encoding;
 using Xunit;
 
 namespace DhtRpc.Tests.Node;
 
-public sealed class SimSwarmTests
+public sealed class SimulatedSwarmTests
 {
     [Fact]
     public void TinySwarmBootstraps()
     {
-        var swarm = new SimSwarm().Make(2);
+        var swarm = new SimulatedSwarm().Make(2);
         Assert.True(swarm[1].Bootstrapped);
         Assert.NotNull(swarm[1].Id);
         Assert.Null(swarm[0].Id);
@@ -17,7 +18,7 @@ public sealed class SimSwarmTests
     [Fact]
     public void BiggerSwarmFindsNode()
     {
-        var swarm = new SimSwarm().Make(100);
+        var swarm = new SimulatedSwarm().Make(100);
         var target = swarm[25].Id!.Value;
         var query = swarm[99].FindNode(target);
         swarm.Run(() => query.ToListAsync());
