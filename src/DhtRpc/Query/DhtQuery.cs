@@ -15,6 +15,9 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
     private readonly Dictionary<Ipv4Endpoint, SeenEntry> _seen = [];
     private readonly List<DhtPeer> _pending = [];
     private readonly List<DhtResponse> _closestReplies = [];
+
+    // Referral depth of every node added: 1 for nodes we started from, referrer's depth + 1 otherwise.
+    private readonly Dictionary<Ipv4Endpoint, int> _depths = [];
     private readonly ReplyStream<DhtResponse> _output = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly QueryCommit? _commit;
@@ -84,6 +87,12 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
     public int Successes { get; private set; }
 
     public int Errors { get; private set; }
+
+    /// <summary>Deepest referral depth among successful replies (1 = a node the walk started from).</summary>
+    public int MaxDepth { get; private set; }
+
+    /// <summary>Referral depth of the closest reply (its hop count from us); 0 when there is none.</summary>
+    public int ClosestDepth => _closestReplies.Count == 0 ? 0 : _depths.GetValueOrDefault(_closestReplies[0].From.Endpoint);
 
     /// <summary>The k closest successful replies from nodes with ids, closest first.</summary>
     public IReadOnlyList<DhtResponse> ClosestReplies => _closestReplies;
@@ -194,6 +203,7 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
         }
 
         _seen[peer.Endpoint] = seen;
+        _depths[peer.Endpoint] = referrer is { } via && _depths.TryGetValue(via.Endpoint, out var depth) ? depth + 1 : 1;
         _pending.Add(peer);
         return true;
     }
@@ -294,6 +304,7 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
         if (reply.Error == 0)
         {
             Successes++;
+            MaxDepth = Math.Max(MaxDepth, _depths.GetValueOrDefault(request.To.Endpoint));
         }
         else
         {

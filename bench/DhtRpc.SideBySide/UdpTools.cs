@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using DhtRpc.Encoding;
+using DhtRpc.Messages;
+
+namespace DhtRpc.SideBySide;
+
+/// <summary>The load generator and the bare UDP echo server (each its own process).</summary>
+internal static class UdpTools
+{
+    /// <summary>Echoes every datagram back to its sender until killed; prints "ready PORT".</summary>
+    public static int Echo(Args args)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, args.Int("port", 0)));
+        Console.WriteLine($"ready {((IPEndPoint)socket.LocalEndPoint!).Port}");
+        var buffer = new byte[65536];
+        var address = new SocketAddress(AddressFamily.InterNetwork);
+        while (true)
+        {
+            var n = socket.ReceiveFrom(buffer, SocketFlags.None, address);
+            socket.SendTo(buffer.AsSpan(0, n), SocketFlags.None, address);
+        }
+    }
+
+    /// <summary>
+    /// Keeps --window PING requests (raw dht-rpc datagrams, distinct tids) in flight to --target for
+    /// --seconds; a request unanswered after --timeout-ms counts as lost and is replaced. Prints one JSON line.
+    /// </summary>
+    public static int Load(Args args)
+    {
+        var target = Ipv4Endpoint.Parse(args.Get("target") ?? throw new ArgumentException("--target host:port is required"));
+        var window = args.Int("window", 64);
+        var duration = TimeSpan.FromSeconds(args.Double("seconds", 5));
+        var timeout = TimeSpan.FromMilliseconds(args.Int("timeout-ms", 500));
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        socket.Connect(target.ToIPEndPoint());
+        socket.ReceiveBufferSize = 1 << 20;
+
+        var outstanding = new long[65536]; // send timestamp, 0 = not in flight
+        var request = new byte[64];
+        ushort nextTid = 1;
+        long sent = 0, replies = 0, lost = 0;
+        var clock = Stopwatch.StartNew();
+        var timeoutTicks = (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+
+        void SendOne()
+        {
+            while (outstanding[nextTid] != 0)
+            {
+                nextTid++;
+            }
+
+            var message = new RequestMessage { Tid = nextTid, To = target, Internal = true, Command = Commands.Ping };
+            var length = message.Encode(request);
+            outstanding[nextTid] = Stopwatch.GetTimestamp();
+            nextTid++;
+            sent++;
+            socket.Send(request.AsSpan(0, length));
+        }
+
+        for (var i = 0; i < window; i++)
+        {
+            SendOne();
+        }
+
+        var buffer = new byte[65536];
+        var lastScan = Stopwatch.GetTimestamp();
+        while (clock.Elapsed < duration)
+        {
+            if (socket.Poll(10_000, SelectMode.SelectRead))
+            {
+                int n;
+                try
+                {
+                    n = socket.Receive(buffer);
+                }
+                catch (SocketException)
+                {
+                    continue; // ICMP port unreachable while the server starts or stops
+                }
+
+                if (n >= 4)
+                {
+                    var tid = (ushort)(buffer[2] | (buffer[3] << 8));
+                    if (outstanding[tid] != 0)
+                    {
+                        outstanding[tid] = 0;
+                        replies++;
+                        SendOne();
+                    }
+                }
+            }
+
+            var now = Stopwatch.GetTimestamp();
+            if (now - lastScan > Stopwatch.Frequency / 20)
+            {
+                lastScan = now;
+                for (var t = 0; t < outstanding.Length; t++)
+                {
+                    if (outstanding[t] != 0 && now - outstanding[t] > timeoutTicks)
+                    {
+                        outstanding[t] = 0;
+                        lost++;
+                        SendOne();
+                    }
+                }
+            }
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["sent"] = sent,
+            ["replies"] = replies,
+            ["lost"] = lost,
+            ["seconds"] = seconds,
+            ["repliesPerSecond"] = replies / seconds,
+            ["window"] = window,
+        }));
+        return 0;
+    }
+
+    public static int FreeUdpPort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    public static string Invariant(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,315 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using DhtRpc.Crypto;
+using DhtRpc.Encoding;
+
+namespace DhtRpc.Simulation.Scale;
+
+/// <summary>How a <see cref="ScaleExperiment"/> builds its network and measures lookups.</summary>
+public sealed record ScaleOptions
+{
+    public int Nodes { get; init; } = 1000;
+
+    /// <summary>Lookups per "gone" fraction.</summary>
+    public int Lookups { get; init; } = 200;
+
+    public TimeSpan Latency { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Extra uniform delay per datagram, [0, Jitter).</summary>
+    public TimeSpan Jitter { get; init; }
+
+    public double Loss { get; init; }
+
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Random earlier nodes put into each newcomer's routing table before it joins.</summary>
+    public int SeedPeers { get; init; } = 3;
+
+    /// <summary>Largest number of nodes joining at once (waves double up to this size).</summary>
+    public int MaxWave { get; init; } = 1000;
+
+    /// <summary>Virtual time one lookup may take before it counts as failed.</summary>
+    public TimeSpan LookupTimeout { get; init; } = TimeSpan.FromMinutes(2);
+}
+
+/// <summary>What building the network cost.</summary>
+public sealed record ScaleBuild(int Nodes, int Waves, TimeSpan Wall, TimeSpan VirtualTime, long Datagrams, long ManagedBytes, long WorkingSetBytes, double MeanTableSize)
+{
+    public double ManagedBytesPerNode => (double)ManagedBytes / Nodes;
+
+    public double WorkingSetBytesPerNode => (double)WorkingSetBytes / Nodes;
+}
+
+/// <summary>Lookups measured with a share of the nodes offline.</summary>
+/// <param name="Hops">Referral depth of the closest reply: 1 = a node from the origin's own table answered it.</param>
+/// <param name="Requests">Nodes the lookup asked (replies plus timeouts).</param>
+/// <param name="Datagrams">Every datagram sent in the whole network while the lookup ran (requests, replies, retries and any background traffic).</param>
+public sealed record ScaleRow(
+    int Nodes,
+    double Gone,
+    int Lookups,
+    double SuccessRate,
+    double MeanHops,
+    double MedianHops,
+    double P90Hops,
+    double MeanRequests,
+    double MeanDatagrams,
+    double ExpectedHops,
+    TimeSpan Wall,
+    TimeSpan VirtualTime,
+    long PeakWorkingSetBytes);
+
+/// <summary>
+/// Builds a network of many <see cref="DhtNode"/>s on one <see cref="SimulationHost"/> (each on its own
+/// host 10.x.y.z, all on one port) and measures FIND_NODE lookups of live node ids, optionally with a
+/// share of the hosts taken offline.
+/// </summary>
+/// <remarks>
+/// Construction: node 0 is a bootstrapper; the others join in waves that double in size up to
+/// <see cref="ScaleOptions.MaxWave"/>. Every newcomer is a persistent, non-firewalled node (id = hash of
+/// its address, as a bootstrapper's) whose routing table is seeded with a few random nodes that joined
+/// earlier; it then runs the normal join (queries for its own id), which fills its table and announces it.
+/// No node needs a central bootstrap node, so joining costs O(log N) messages per node.
+/// </remarks>
+public sealed class ScaleExperiment
+{
+    public const ushort Port = 10000;
+    private const uint FirstHost = 0x0A000001; // 10.0.0.1
+
+    private readonly ScaleOptions _options;
+    private readonly Random _random;
+    private readonly List<DhtNode> _nodes = [];
+    private readonly List<uint> _hosts = [];
+    private readonly HashSet<int> _offline = [];
+    private int[]? _goneOrder;
+
+    [SuppressMessage("Security", "CA5394:Do not use insecure randomness", Justification = "A seeded, reproducible experiment.")]
+    public ScaleExperiment(ScaleOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Nodes, 2);
+        if (options.Nodes > 0xFFFFFD)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "At most 16,777,213 nodes fit in 10.0.0.0/8.");
+        }
+
+        _options = options;
+        _random = new Random(options.Seed);
+        Host = new SimulationHost(new SimulatedNetworkOptions
+        {
+            Latency = options.Latency,
+            Jitter = options.Jitter,
+            LossProbability = options.Loss,
+            Seed = options.Seed,
+        });
+    }
+
+    public SimulationHost Host { get; }
+
+    public IReadOnlyList<DhtNode> Nodes => _nodes;
+
+    /// <summary>Expected hops of a Kademlia lookup with buckets of k: log2(N) / log2(2k) (see the remarks of the simulate command).</summary>
+    public static double ExpectedHops(int nodes, int k = 20) => Math.Log2(nodes) / Math.Log2(2.0 * k);
+
+    public static string Describe(ScaleOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return FormattableString.Invariant(
+            $"{options.Nodes} nodes on one virtual-time host, each on its own address 10.x.y.z:{Port}; node 0 a bootstrapper, the rest joined in waves doubling up to {options.MaxWave} at once, each newcomer persistent (id = hash of its address) with {options.SeedPeers} random earlier nodes seeded into its routing table, then its normal join (two self-lookups). Latency {options.Latency.TotalMilliseconds} ms, jitter {options.Jitter.TotalMilliseconds} ms, loss {options.Loss}, seed {options.Seed}.");
+    }
+
+    /// <summary>Creates and joins every node; returns what it cost.</summary>
+    public ScaleBuild Build()
+    {
+        var wall = Stopwatch.StartNew();
+        var startVirtual = Host.Clock.Elapsed;
+        var startDatagrams = Host.Network.DatagramsSent;
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var beforeWs = Environment.WorkingSet;
+
+        var first = Create(0, []);
+        Host.Run(first.FullyBootstrappedAsync);
+        var waves = 1;
+        var wave = 1;
+        while (_nodes.Count < _options.Nodes)
+        {
+            var joined = _nodes.Count;
+            var size = Math.Min(Math.Min(wave, _options.MaxWave), _options.Nodes - joined);
+            var batch = new List<DhtNode>(size);
+            for (var i = 0; i < size; i++)
+            {
+                batch.Add(Create(_nodes.Count, PickSeeds(joined)));
+            }
+
+            Host.Run(() => Task.WhenAll(batch.Select(n => n.FullyBootstrappedAsync())));
+            wave *= 2;
+            waves++;
+        }
+
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+        var tables = Host.Run(async () =>
+        {
+            long total = 0;
+            foreach (var node in _nodes)
+            {
+                total += (await node.GetRoutingTableAsync().ConfigureAwait(true)).Count;
+            }
+
+            return total;
+        });
+        return new ScaleBuild(
+            _nodes.Count,
+            waves,
+            wall.Elapsed,
+            Host.Clock.Elapsed - startVirtual,
+            Host.Network.DatagramsSent - startDatagrams,
+            after - before,
+            Environment.WorkingSet - beforeWs,
+            (double)tables / _nodes.Count);
+    }
+
+    /// <summary>
+    /// Takes offline (cumulatively, in one fixed random order) nodes until <paramref name="gone"/> of them
+    /// are gone, then runs the lookups: random live origin, random other live node's id as target.
+    /// </summary>
+    [SuppressMessage("Security", "CA5394:Do not use insecure randomness", Justification = "A seeded, reproducible experiment.")]
+    public ScaleRow RunLookups(double gone)
+    {
+        if (gone is < 0 or >= 1 or double.NaN)
+        {
+            throw new ArgumentOutOfRangeException(nameof(gone), "The gone fraction must be in [0, 1).");
+        }
+
+        TakeOffline((int)Math.Round(gone * _nodes.Count));
+        var live = Enumerable.Range(0, _nodes.Count).Where(i => !_offline.Contains(i)).ToArray();
+        if (live.Length < 2)
+        {
+            throw new InvalidOperationException("Fewer than two live nodes are left.");
+        }
+
+        var wall = Stopwatch.StartNew();
+        var startVirtual = Host.Clock.Elapsed;
+        var hops = new List<double>(_options.Lookups);
+        var requests = 0.0;
+        var datagrams = 0.0;
+        var successes = 0;
+        for (var i = 0; i < _options.Lookups; i++)
+        {
+            var origin = _nodes[live[_random.Next(live.Length)]];
+            DhtNode target;
+            do
+            {
+                target = _nodes[live[_random.Next(live.Length)]];
+            }
+            while (target == origin);
+
+            var targetId = target.Id!.Value;
+            var sentBefore = Host.Network.DatagramsSent;
+            var query = origin.FindNode(targetId);
+            try
+            {
+                Host.Run(() => query.Completion, _options.LookupTimeout);
+            }
+            catch (DhtException)
+            {
+                // A failed walk counts as a miss below.
+            }
+            catch (TimeoutException)
+            {
+                Host.Run(query.StopAsync);
+            }
+
+            datagrams += Host.Network.DatagramsSent - sentBefore;
+            requests += query.Successes + query.Errors;
+            var closest = query.ClosestReplies;
+            if (closest.Count > 0 && closest[0].From.Id == targetId)
+            {
+                successes++;
+            }
+
+            hops.Add(query.ClosestDepth);
+        }
+
+        hops.Sort();
+        using var process = Process.GetCurrentProcess();
+        return new ScaleRow(
+            _nodes.Count,
+            gone,
+            _options.Lookups,
+            (double)successes / _options.Lookups,
+            hops.Average(),
+            Percentile(hops, 0.5),
+            Percentile(hops, 0.9),
+            requests / _options.Lookups,
+            datagrams / _options.Lookups,
+            ExpectedHops(_nodes.Count, _nodes[0].Options.K),
+            wall.Elapsed,
+            Host.Clock.Elapsed - startVirtual,
+            process.PeakWorkingSet64);
+    }
+
+    /// <summary>Nearest-rank percentile of sorted values.</summary>
+    public static double Percentile(IReadOnlyList<double> sorted, double p)
+    {
+        ArgumentNullException.ThrowIfNull(sorted);
+        if (sorted.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        var rank = (int)Math.Ceiling(p * sorted.Count) - 1;
+        return sorted[Math.Clamp(rank, 0, sorted.Count - 1)];
+    }
+
+    [SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "Nodes live as long as the experiment.")]
+    private DhtNode Create(int index, IReadOnlyList<Ipv4Endpoint> seeds)
+    {
+        var address = FirstHost + (uint)index;
+        var host = new Ipv4Endpoint(address, 0).Host;
+        var node = DhtNode.CreateBootstrapper(Port, host, new DhtNodeOptions
+        {
+            Host = host,
+            Nodes = seeds,
+            Transport = Host.Network,
+            TimeProvider = Host.Clock,
+            Context = Host.Loop,
+            Random = new Random(unchecked((_options.Seed * 1_000_003) + index)),
+        });
+        _nodes.Add(node);
+        _hosts.Add(address);
+        return node;
+    }
+
+    [SuppressMessage("Security", "CA5394:Do not use insecure randomness", Justification = "A seeded, reproducible experiment.")]
+    private Ipv4Endpoint[] PickSeeds(int joined)
+    {
+        var count = Math.Min(_options.SeedPeers, joined);
+        var seeds = new Ipv4Endpoint[count];
+        for (var i = 0; i < count; i++)
+        {
+            seeds[i] = new Ipv4Endpoint(_hosts[_random.Next(joined)], Port);
+        }
+
+        return seeds;
+    }
+
+    [SuppressMessage("Security", "CA5394:Do not use insecure randomness", Justification = "A seeded, reproducible experiment.")]
+    private void TakeOffline(int count)
+    {
+        if (_goneOrder is null)
+        {
+            _goneOrder = Enumerable.Range(0, _nodes.Count).ToArray();
+            _random.Shuffle(_goneOrder);
+        }
+
+        for (var i = _offline.Count; i < Math.Min(count, _goneOrder.Length); i++)
+        {
+            var index = _goneOrder[i];
+            _offline.Add(index);
+            Host.Network.SetHostOffline(_hosts[index], true);
+        }
+    }
+
+    /// <summary>Id a node of this experiment has (hash of its address); for checks.</summary>
+    public NodeId IdOf(int index) => Blake2b.NodeIdOf(new Ipv4Endpoint(_hosts[index], Port));
+}
