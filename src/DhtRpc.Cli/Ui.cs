@@ -70,9 +70,8 @@ internal static class Ui
                 }
 
                 lastDecile = decile;
+                Console.Error.WriteLine($"{description}: {done:0}/{total:0}");
             }
-
-            Console.Error.WriteLine($"{description}: {done:0}/{total:0}");
         }).ConfigureAwait(false);
     }
 
