@@ -15,4 +15,18 @@ root.Subcommands.Add(PingCommand.Create());
 root.Subcommands.Add(LookupCommand.Create());
 root.Subcommands.Add(RoutingCommand.Create());
 root.Subcommands.Add(StatsCommand.Create());
-return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    // A mistake in how the command was called: say what, point to --help, exit 2.
+    foreach (var error in parsed.Errors)
+    {
+        await Console.Error.WriteLineAsync(error.Message).ConfigureAwait(false);
+    }
+
+    await Console.Error.WriteLineAsync("Run `dht --help` (or `dht <verb> --help`) for usage.").ConfigureAwait(false);
+    return CliRunner.Usage;
+}
+
+return await parsed.InvokeAsync().ConfigureAwait(false);

@@ -13,6 +13,9 @@ namespace DhtRpc.Cli;
 /// </summary>
 internal static class WarehouseCommand
 {
+    /// <summary>Largest value that still fits one UDP datagram with the message around it.</summary>
+    private const int MaxDatagramValue = 65_000;
+
     public static Command Create()
     {
         var command = new Command("warehouse", "Store, read, list and delete items on warehouse nodes (items live under sha256(KEY)).");
@@ -42,6 +45,10 @@ internal static class WarehouseCommand
 
                 var named = NamedNode(result, node);
                 var bytes = System.Text.Encoding.UTF8.GetBytes(result.GetValue(value)!);
+                if (bytes.Length > MaxDatagramValue)
+                {
+                    throw new UsageException($"VALUE is {bytes.Length} bytes, but a warehouse value travels in one UDP datagram and must stay under {MaxDatagramValue} bytes (nodes accept 60000 by default); use `dht put` for large values.");
+                }
                 var k = result.GetValue(key)!;
                 await using var dht = await client.ConnectAsync(result, stop).ConfigureAwait(false);
                 var warehouses = new WarehouseClient(dht);
@@ -60,7 +67,7 @@ internal static class WarehouseCommand
                 }
                 else
                 {
-                    foreach (var failure in stored.Failures)
+                    foreach (var failure in stored.StoredOn.Count > 0 ? stored.Failures : [])
                     {
                         await Console.Error.WriteLineAsync(failure).ConfigureAwait(false);
                     }
