@@ -1,4 +1,7 @@
 using System.Runtime.InteropServices;
+using DhtRpc.Storage;
+using DhtRpc.Storage.Chunking;
+using DhtRpc.Storage.Client;
 using DhtRpc.Transport;
 
 namespace DhtRpc.Cli;
@@ -26,6 +29,46 @@ internal static class CliRunner
         {
             await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
             return Usage;
+        }
+        catch (CliException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return Failure;
+        }
+        catch (StorageRefusedException e)
+        {
+            await Console.Error.WriteLineAsync($"Refused: {e.Message}").ConfigureAwait(false);
+            return Failure;
+        }
+        catch (StorageException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return Failure;
+        }
+        catch (ContentVerificationException e)
+        {
+            await Console.Error.WriteLineAsync($"The data found is corrupt: {e.Message}").ConfigureAwait(false);
+            return Failure;
+        }
+        catch (ContentNotFoundException e)
+        {
+            await Console.Error.WriteLineAsync($"Part of the value is missing: {e.Message}").ConfigureAwait(false);
+            return Failure;
+        }
+        catch (IOException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return Failure;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return Failure;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("Cancelled.").ConfigureAwait(false);
+            return Failure;
         }
         catch (DatagramBindException e)
         {

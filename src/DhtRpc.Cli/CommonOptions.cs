@@ -55,6 +55,102 @@ internal static class CommonOptions
             throw new UsageException($"Host '{host}' is not an IPv4 address.");
         }
     }
+
+    /// <summary>--host for client verbs: defaults to 127.0.0.1 when every bootstrap is local, else 0.0.0.0.</summary>
+    public static Option<string?> ClientHost() => new("--host")
+    {
+        Description = "IPv4 address to bind (default: 127.0.0.1 when the bootstrap is local, else 0.0.0.0).",
+    };
+
+    /// <summary>The address a client binds: the one asked for, or one that can reach the bootstrap nodes.</summary>
+    public static string ResolveClientHost(string? host, IReadOnlyList<string> bootstrap)
+    {
+        if (host is not null)
+        {
+            CheckHost(host);
+            return host;
+        }
+
+        return bootstrap.All(IsLocal) ? "127.0.0.1" : "0.0.0.0";
+
+        static bool IsLocal(string entry)
+        {
+            var colon = entry.LastIndexOf(':');
+            var h = colon < 0 ? entry : entry[..colon];
+            var at = h.IndexOf('@', StringComparison.Ordinal);
+            h = at < 0 ? h : h[(at + 1)..];
+            return h.StartsWith("127.", StringComparison.Ordinal) || string.Equals(h, "localhost", StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    public static Option<bool> Json() => new("--json")
+    {
+        Description = "Print the result as one line of JSON (for scripts).",
+    };
+
+    public static Option<string?> Data() => new("--data")
+    {
+        Description = "Directory to keep stored items and known peers in (SQLite); without it, memory only.",
+    };
+
+    public static Option<string?> Node() => new("--node")
+    {
+        Description = "Talk to this node (host:port) instead of picking one by lookup.",
+    };
+
+    /// <summary>Parses host:port (IPv4 or localhost); a <see cref="UsageException"/> names the bad text.</summary>
+    public static Ipv4Endpoint ParseEndpoint(string text)
+    {
+        var t = text.Trim();
+        if (t.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase))
+        {
+            t = "127.0.0.1" + t["localhost".Length..];
+        }
+
+        if (!Ipv4Endpoint.TryParse(t, out var endpoint) || endpoint.Port == 0)
+        {
+            throw new UsageException($"'{text}' is not a host:port address (for example 127.0.0.1:10001).");
+        }
+
+        return endpoint;
+    }
+
+    /// <summary>Parses a 64-character hex hash; a <see cref="UsageException"/> otherwise.</summary>
+    public static NodeId ParseHash(string text)
+    {
+        if (!NodeId.TryParse(text.Trim(), out var id))
+        {
+            throw new UsageException($"'{text}' is not a 64-character hex hash.");
+        }
+
+        return id;
+    }
+
+    public static void CheckPort(int port)
+    {
+        if (port is < 0 or > 65535)
+        {
+            throw new UsageException($"Port {port} is not a valid UDP port (0-65535).");
+        }
+    }
+}
+
+/// <summary>The command ran but could not do its job (not found, unreachable, refused): one sentence, exit code 1.</summary>
+internal sealed class CliException : Exception
+{
+    public CliException()
+    {
+    }
+
+    public CliException(string message)
+        : base(message)
+    {
+    }
+
+    public CliException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
 }
 
 /// <summary>A mistake in how the command was called; printed as one sentence, exit code 2.</summary>

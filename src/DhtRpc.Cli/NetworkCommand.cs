@@ -1,8 +1,9 @@
 using System.CommandLine;
+using System.Globalization;
 
 namespace DhtRpc.Cli;
 
-/// <summary>`dht network`: N persistent nodes in one process, all bootstrapped from the given bootstrap nodes.</summary>
+/// <summary>`dht network`: N persistent storage nodes in one process, all joined through the given bootstrap nodes.</summary>
 internal static class NetworkCommand
 {
     public static Command Create()
@@ -14,11 +15,16 @@ internal static class NetworkCommand
         };
         var bootstrap = CommonOptions.Bootstrap();
         var host = CommonOptions.Host();
-        var command = new Command("network", "Run many nodes in one process; prints 'ready' once all have joined.")
+        var data = new Option<string?>("--data")
+        {
+            Description = "Keep each node's items and known peers in SQLite under DIR/node-<i>; without it, memory only.",
+        };
+        var command = new Command("network", "Run many storage nodes in one process; prints 'ready' once all have joined.")
         {
             count,
             bootstrap,
             host,
+            data,
         };
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
             async stop =>
@@ -32,10 +38,16 @@ internal static class NetworkCommand
                 var h = result.GetValue(host)!;
                 CommonOptions.CheckHost(h);
                 var entries = CommonOptions.ParseBootstrap(result.GetValue(bootstrap)!);
-                var nodes = new List<DhtNode>(n);
+                var dir = result.GetValue(data);
+                if ((await ClientNode.ProbeAsync(entries, h, stop).ConfigureAwait(false)).Count == 0 && dir is null)
+                {
+                    throw ClientNode.Unreachable(entries);
+                }
+
+                var nodes = new List<StorageHost>(n);
                 try
                 {
-                    await StartAsync(nodes, n, entries, h, stop).ConfigureAwait(false);
+                    await StartAsync(nodes, n, entries, h, dir, stop).ConfigureAwait(false);
                     Console.WriteLine($"ready {n} nodes");
                     await CliRunner.WaitForShutdownAsync(stop).ConfigureAwait(false);
                     Console.WriteLine("shutting down");
@@ -43,41 +55,62 @@ internal static class NetworkCommand
                 }
                 finally
                 {
-                    foreach (var node in nodes)
-                    {
-                        await node.DisposeAsync().ConfigureAwait(false);
-                    }
+                    await DisposeAllAsync(nodes).ConfigureAwait(false);
                 }
             },
             cancellationToken));
         return command;
     }
 
-    private static async Task StartAsync(List<DhtNode> nodes, int count, IReadOnlyList<string> bootstrap, string host, CancellationToken stop)
+    /// <summary>
+    /// Starts <paramref name="count"/> storage nodes (in batches, so the bootstrap node is not flooded) and
+    /// waits until every one has joined; progress goes to stderr.
+    /// </summary>
+    public static async Task StartAsync(List<StorageHost> nodes, int count, IReadOnlyList<string> bootstrap, string host, string? dataDirectory, CancellationToken stop)
     {
         var options = new DhtNodeOptions { Bootstrap = bootstrap, Ephemeral = false, Host = host };
-
-        // Join in small batches so the bootstrap node is not flooded by hundreds of nodes at once.
-        const int batch = 16;
-        for (var started = 0; started < count; started += batch)
+        await Ui.WithProgressAsync($"joining {count} nodes", async report =>
         {
-            stop.ThrowIfCancellationRequested();
-            var wave = new List<Task>();
-            for (var i = started; i < Math.Min(count, started + batch); i++)
+            const int batch = 16;
+            for (var started = 0; started < count; started += batch)
             {
-                var node = new DhtNode(options);
-                nodes.Add(node);
-                wave.Add(node.FullyBootstrappedAsync());
+                stop.ThrowIfCancellationRequested();
+                var wave = new List<Task>();
+                for (var i = started; i < Math.Min(count, started + batch); i++)
+                {
+                    var dir = dataDirectory is null ? null : Path.Combine(dataDirectory, "node-" + i.ToString(CultureInfo.InvariantCulture));
+                    var node = StorageHost.Start(options, dir, location: null);
+                    nodes.Add(node);
+                    wave.Add(CountWhenJoinedAsync(node.Node, () => report(Joined(nodes), count)));
+                }
+
+                await Task.WhenAll(wave).WaitAsync(stop).ConfigureAwait(false);
             }
 
-            await Task.WhenAll(wave).WaitAsync(stop).ConfigureAwait(false);
-            Console.WriteLine($"joined {nodes.Count}/{count}");
-        }
+            return 0;
+        }).ConfigureAwait(false);
 
-        var open = nodes.Count(node => node.Id is not null);
-        if (open == 0)
+        foreach (var node in nodes)
         {
-            throw new DhtException($"None of the {count} nodes could join through {string.Join(", ", bootstrap)}: is a bootstrap node running there?");
+            if ((await node.Node.GetRoutingTableAsync().ConfigureAwait(false)).Count == 0)
+            {
+                throw new CliException($"A node could not join through {string.Join(", ", bootstrap)}: is a bootstrap node running there?");
+            }
+
+            await node.SavePeersAsync().ConfigureAwait(false);
         }
+    }
+
+    public static async Task DisposeAllAsync(IEnumerable<StorageHost> nodes)
+    {
+        await Task.WhenAll(nodes.Select(n => n.DisposeAsync().AsTask())).ConfigureAwait(false);
+    }
+
+    private static int Joined(List<StorageHost> nodes) => nodes.Count(n => n.Node.Bootstrapped);
+
+    private static async Task CountWhenJoinedAsync(DhtNode node, Action report)
+    {
+        await node.FullyBootstrappedAsync().ConfigureAwait(false);
+        report();
     }
 }

@@ -1,8 +1,33 @@
 using System.CommandLine;
 using DhtRpc.Cli;
 
-var root = new RootCommand("dht: a dht-rpc compatible Kademlia DHT node and tools.");
+var root = new RootCommand("dht: a dht-rpc compatible Kademlia DHT node, content storage, warehouses and tools.");
+root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(BootstrapCommand.Create());
+root.Subcommands.Add(NodeCommand.Create());
 root.Subcommands.Add(NetworkCommand.Create());
 root.Subcommands.Add(SimulateCommand.Create());
-return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+root.Subcommands.Add(PutJsonCommand.Create());
+root.Subcommands.Add(GetJsonCommand.Create());
+root.Subcommands.Add(PutCommand.Create());
+root.Subcommands.Add(GetCommand.Create());
+root.Subcommands.Add(WarehouseCommand.Create());
+root.Subcommands.Add(PingCommand.Create());
+root.Subcommands.Add(LookupCommand.Create());
+root.Subcommands.Add(RoutingCommand.Create());
+root.Subcommands.Add(StatsCommand.Create());
+
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    // A mistake in how the command was called: say what, point to --help, exit 2.
+    foreach (var error in parsed.Errors)
+    {
+        await Console.Error.WriteLineAsync(error.Message).ConfigureAwait(false);
+    }
+
+    await Console.Error.WriteLineAsync("Run `dht --help` (or `dht <verb> --help`) for usage.").ConfigureAwait(false);
+    return CliRunner.Usage;
+}
+
+return await parsed.InvokeAsync().ConfigureAwait(false);

@@ -174,17 +174,26 @@ public sealed class WarehouseClient
     {
         var stored = new List<Ipv4Endpoint>();
         var failures = new List<string>();
+        var gate = new Lock();
+
+        // Without a synchronization context the continuations below run in parallel on the thread pool.
         var attempts = candidates.Select(async c =>
         {
             try
             {
                 var reply = await Node.RequestAsync(new DhtRequest(command, target, value, c.Token), c.Peer.Endpoint, cancellationToken: cancellationToken).ConfigureAwait(true);
                 ThrowIfError(reply);
-                stored.Add(c.Peer.Endpoint);
+                lock (gate)
+                {
+                    stored.Add(c.Peer.Endpoint);
+                }
             }
             catch (Exception e) when (e is DhtException or StorageRefusedException)
             {
-                failures.Add(e.Message);
+                lock (gate)
+                {
+                    failures.Add(e.Message);
+                }
             }
         }).ToList();
         await Task.WhenAll(attempts).ConfigureAwait(true);

@@ -1,0 +1,31 @@
+using System.CommandLine;
+
+namespace DhtRpc.Cli;
+
+/// <summary>The options every client verb takes (--bootstrap, --host, --json) and how to connect with them.</summary>
+internal sealed class ClientOptions
+{
+    public Option<string> Bootstrap { get; } = CommonOptions.Bootstrap();
+
+    public Option<string?> Host { get; } = CommonOptions.ClientHost();
+
+    public Option<bool> Json { get; } = CommonOptions.Json();
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Bootstrap);
+        command.Options.Add(Host);
+        command.Options.Add(Json);
+    }
+
+    /// <summary>An ephemeral node joined through --bootstrap (fails within seconds when no bootstrap answers).</summary>
+    public Task<DhtNode> ConnectAsync(ParseResult result, CancellationToken cancellationToken)
+    {
+        var entries = CommonOptions.ParseBootstrap(result.GetValue(Bootstrap)!);
+        return ClientNode.ConnectAsync(entries, BindHost(result), cancellationToken);
+    }
+
+    /// <summary>The host a client binds, from --host or the bootstrap list.</summary>
+    public string BindHost(ParseResult result) =>
+        CommonOptions.ResolveClientHost(result.GetValue(Host), CommonOptions.ParseBootstrap(result.GetValue(Bootstrap)!));
+}

@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.Text.Json;
+using DhtRpc.Encoding;
+using DhtRpc.Storage;
+using DhtRpc.Storage.Client;
+
+namespace DhtRpc.Cli;
+
+/// <summary>`dht stats`: a warehouse's analytics (INFO), from --node or the fastest warehouse a lookup finds.</summary>
+internal static class StatsCommand
+{
+    public static Command Create()
+    {
+        var client = new ClientOptions();
+        var node = CommonOptions.Node();
+        var command = new Command("stats", "Show a storage node's counters (--node, else the fastest warehouse found).")
+        {
+            node,
+        };
+        client.AddTo(command);
+        command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
+            async stop =>
+            {
+                Ipv4Endpoint? named = result.GetValue(node) is { } text ? CommonOptions.ParseEndpoint(text) : null;
+                await using var dht = await client.ConnectAsync(result, stop).ConfigureAwait(false);
+                var warehouses = new WarehouseClient(dht);
+                var at = named ?? (await WarehouseCommand.FastestAsync(warehouses, stop).ConfigureAwait(false)).Peer.Endpoint;
+                NodeInfo? info;
+                try
+                {
+                    info = await warehouses.InfoAsync(at, stop).ConfigureAwait(false);
+                }
+                catch (DhtException)
+                {
+                    throw new CliException($"{at} did not answer.");
+                }
+
+                if (info is null)
+                {
+                    throw new CliException($"{at} sent no statistics.");
+                }
+
+                if (result.GetValue(client.Json))
+                {
+                    Console.WriteLine(JsonSerializer.Serialize(new { node = at.ToString(), info }));
+                    return CliRunner.Ok;
+                }
+
+                var table = Ui.NewTable("Node", at.ToString());
+                table.AddTextRow("Id", info.NodeId ?? "-");
+                table.AddTextRow("Location", info.Location ?? "-");
+                table.AddTextRow("Warehouse items", Text(info.Items));
+                table.AddTextRow("Content items", Text(info.ContentItems));
+                table.AddTextRow("Bytes held", Text(info.Bytes));
+                table.AddTextRow("Stored (total)", Text(info.TotalStored));
+                table.AddTextRow("Served (total)", Text(info.TotalServed));
+                table.AddTextRow("Deleted (total)", Text(info.TotalDeleted));
+                table.AddTextRow("Uptime", TimeSpan.FromSeconds(info.UptimeSeconds).ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+                Ui.Out.Write(table);
+                return CliRunner.Ok;
+            },
+            cancellationToken));
+        return command;
+    }
+
+    private static string Text(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,127 @@
+using DhtRpc.Encoding;
+using DhtRpc.Storage;
+using DhtRpc.Storage.Stores;
+
+namespace DhtRpc.Cli;
+
+/// <summary>
+/// A persistent DHT node serving storage from an in-memory or SQLite store. With a data directory, the
+/// peers it knows are saved periodically and on shutdown, and handed to the node on the next start so it
+/// can rejoin without any bootstrap node.
+/// </summary>
+internal sealed class StorageHost : IAsyncDisposable
+{
+    public static readonly TimeSpan PeerSaveInterval = TimeSpan.FromSeconds(30);
+
+    private readonly SqliteItemStore? _sqlite;
+    private readonly CancellationTokenSource _stopSaving = new();
+    private Task _saving = Task.CompletedTask;
+    private bool _disposed;
+
+    private StorageHost(DhtNode node, IItemStore store, StorageNode storage, IReadOnlyList<Ipv4Endpoint> rememberedPeers)
+    {
+        Node = node;
+        Store = store;
+        Storage = storage;
+        _sqlite = store as SqliteItemStore;
+        RememberedPeers = rememberedPeers;
+    }
+
+    public DhtNode Node { get; }
+
+    public IItemStore Store { get; }
+
+    public StorageNode Storage { get; }
+
+    /// <summary>Peers loaded from the data directory at start (empty without one).</summary>
+    public IReadOnlyList<Ipv4Endpoint> RememberedPeers { get; }
+
+    /// <summary>Opens the store (SQLite in <paramref name="dataDirectory"/>, else memory) and starts the node.</summary>
+    public static StorageHost Start(DhtNodeOptions options, string? dataDirectory, string? location, Action<DhtNode>? beforeStart = null)
+    {
+        IItemStore store = dataDirectory is null ? new InMemoryItemStore() : new SqliteItemStore(dataDirectory);
+        try
+        {
+            var remembered = store is SqliteItemStore sqlite ? sqlite.LoadPeers() : [];
+            var node = new DhtNode(options with { Ephemeral = false, Nodes = [.. options.Nodes, .. remembered] });
+            beforeStart?.Invoke(node);
+            var storage = new StorageNode(node, store, StorageOptions.Default with { Location = location });
+            var host = new StorageHost(node, store, storage, remembered);
+            if (host._sqlite is not null)
+            {
+                host._saving = host.SavePeriodicallyAsync(host._stopSaving.Token);
+            }
+
+            return host;
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes the routing table's peers to the data directory (no-op without one); returns how many.</summary>
+    public async Task<int> SavePeersAsync()
+    {
+        if (_sqlite is null || Node.Destroyed)
+        {
+            return 0;
+        }
+
+        var peers = await Node.GetNodesAsync(200).ConfigureAwait(false);
+        if (peers.Count > 0)
+        {
+            lock (_stopSaving)
+            {
+                _sqlite.SavePeers(peers);
+            }
+        }
+
+        return peers.Count;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        await _stopSaving.CancelAsync().ConfigureAwait(false);
+        await _saving.ConfigureAwait(false);
+        if (Node.Bootstrapped)
+        {
+            await SavePeersAsync().ConfigureAwait(false);
+        }
+
+        await Storage.DisposeAsync().ConfigureAwait(false);
+        await Node.DisposeAsync().ConfigureAwait(false);
+        Store.Dispose();
+        _stopSaving.Dispose();
+    }
+
+    private async Task SavePeriodicallyAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(PeerSaveInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                if (Node.Bootstrapped)
+                {
+                    await SavePeersAsync().ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
+        catch (StorageException e)
+        {
+            await Console.Error.WriteLineAsync($"Could not save known peers: {e.Message}").ConfigureAwait(false);
+        }
+    }
+}

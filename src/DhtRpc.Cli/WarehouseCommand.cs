@@ -1,0 +1,372 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using DhtRpc.Encoding;
+using DhtRpc.Storage.Client;
+using DhtRpc.Storage.Protocol;
+
+namespace DhtRpc.Cli;
+
+/// <summary>
+/// `dht warehouse store|get|list|delete|stats`: the warehouse commands (100–107) for items under
+/// sha256(KEY). --node names one warehouse; otherwise warehouses are found by a lookup.
+/// </summary>
+internal static class WarehouseCommand
+{
+    /// <summary>Largest value that still fits one UDP datagram with the message around it.</summary>
+    private const int MaxDatagramValue = 65_000;
+
+    public static Command Create()
+    {
+        var command = new Command("warehouse", "Store, read, list and delete items on warehouse nodes (items live under sha256(KEY)).");
+        command.Subcommands.Add(Store());
+        command.Subcommands.Add(Get());
+        command.Subcommands.Add(List());
+        command.Subcommands.Add(Delete());
+        command.Subcommands.Add(Stats());
+        return command;
+    }
+
+    private static Command Store()
+    {
+        var key = new Argument<string>("KEY") { Description = "The item's name; it is stored under sha256(KEY)." };
+        var value = new Argument<string>("VALUE") { Description = "The value (text)." };
+        var redundancy = new Option<int>("--redundancy") { Description = "How many of the closest warehouses to store on.", DefaultValueFactory = _ => 3 };
+        var (command, client, node) = Verb("store", "Store VALUE under KEY on the closest warehouses (or on --node).", key, value);
+        command.Options.Add(redundancy);
+        command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
+            async stop =>
+            {
+                var r = result.GetValue(redundancy);
+                if (r is < 1 or > 20)
+                {
+                    throw new UsageException($"--redundancy must be between 1 and 20 (got {r}).");
+                }
+
+                var named = NamedNode(result, node);
+                var bytes = System.Text.Encoding.UTF8.GetBytes(result.GetValue(value)!);
+                if (bytes.Length > MaxDatagramValue)
+                {
+                    throw new UsageException($"VALUE is {bytes.Length} bytes, but a warehouse value travels in one UDP datagram and must stay under {MaxDatagramValue} bytes (nodes accept 60000 by default); use `dht put` for large values.");
+                }
+                var k = result.GetValue(key)!;
+                await using var dht = await client.ConnectAsync(result, stop).ConfigureAwait(false);
+                var warehouses = new WarehouseClient(dht);
+                var stored = named is { } one
+                    ? await warehouses.StoreOnAsync(k, bytes, one, stop).ConfigureAwait(false)
+                    : await warehouses.StoreAsync(k, bytes, r, stop).ConfigureAwait(false);
+                if (result.GetValue(client.Json))
+                {
+                    Console.WriteLine(JsonSerializer.Serialize(new
+                    {
+                        key = k,
+                        target = stored.Target.ToString(),
+                        storedOn = stored.StoredOn.Select(e => e.ToString()),
+                        failures = stored.Failures,
+                    }));
+                }
+                else
+                {
+                    foreach (var failure in stored.StoredOn.Count > 0 ? stored.Failures : [])
+                    {
+                        await Console.Error.WriteLineAsync(failure).ConfigureAwait(false);
+                    }
+
+                    Console.WriteLine($"stored '{k}' ({bytes.Length} bytes) on {stored.StoredOn.Count} warehouse{(stored.StoredOn.Count == 1 ? "" : "s")}: {string.Join(", ", stored.StoredOn)}");
+                    Console.WriteLine(stored.Target);
+                }
+
+                return stored.StoredOn.Count > 0 ? CliRunner.Ok : Fail(stored.Failures.Count > 0 ? $"No warehouse stored '{k}': {stored.Failures[0]}" : $"No warehouse was found to store '{k}'.");
+            },
+            cancellationToken));
+        return command;
+    }
+
+    private static Command Get()
+    {
+        var key = new Argument<string>("KEY") { Description = "The item's name." };
+        var (command, client, node) = Verb("get", "Read KEY from --node, or from the fastest-answering warehouse near it that holds it.", key);
+        command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
+            async stop =>
+            {
+                var named = NamedNode(result, node);
+                var k = result.GetValue(key)!;
+                await using var dht = await client.ConnectAsync(result, stop).ConfigureAwait(false);
+                var warehouses = new WarehouseClient(dht);
+                (byte[] Value, Ipv4Endpoint From)? found = null;
+                if (named is { } one)
+                {
+                    found = await warehouses.GetFromAsync(k, one, stop).ConfigureAwait(false) is { } v ? (v, one) : null;
+                }
+                else
+                {
+                    var candidates = await warehouses.FindWarehousesAsync(WarehouseClient.TargetOf(k), stop).ConfigureAwait(false);
+                    foreach (var candidate in candidates.OrderBy(c => c.Rtt))
+                    {
+                        if (await TryGetAsync(warehouses, k, candidate.Peer.Endpoint, stop).ConfigureAwait(false) is { } v)
+                        {
+                            found = (v, candidate.Peer.Endpoint);
+                            break;
+                        }
+                    }
+                }
+
+                if (found is not { } item)
+                {
+                    throw new CliException(named is { } n ? $"Warehouse {n} does not hold '{k}'." : $"No warehouse near '{k}' holds it.");
+                }
+
+                var text = System.Text.Encoding.UTF8.GetString(item.Value);
+                Console.WriteLine(result.GetValue(client.Json)
+                    ? JsonSerializer.Serialize(new { key = k, value = text, size = item.Value.Length, from = item.From.ToString() })
+                    : text);
+                return CliRunner.Ok;
+            },
+            cancellationToken));
+        return command;
+    }
+
+    private static Command List()
+    {
+        var all = new Option<bool>("--all") { Description = "Gather the inventories of every warehouse a lookup finds, in one table." };
+        var (command, client, node) = Verb("list", "Show a warehouse's inventory (--node, else the fastest found; --all for every warehouse found).");
+        command.Options.Add(all);
+        command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
+            async stop =>
+            {
+                var named = NamedNode(result, node);
+                await using var dht = await client.ConnectAsync(result, stop).ConfigureAwait(false);
+                var warehouses = new WarehouseClient(dht);
+                IReadOnlyList<Ipv4Endpoint> targets;
+                if (named is { } one)
+                {
+                    targets = [one];
+                }
+                else if (result.GetValue(all))
+                {
+                    targets = await DiscoverAsync(dht, warehouses, stop).ConfigureAwait(false);
+                }
+                else
+                {
+                    targets = [(await FastestAsync(warehouses, stop).ConfigureAwait(false)).Peer.Endpoint];
+                }
+
+                var inventories = await Task.WhenAll(targets.Select(async t => (Node: t, Items: await TryListAsync(warehouses, t, stop).ConfigureAwait(false)))).ConfigureAwait(false);
+                var answered = inventories.Where(i => i.Items is not null).Select(i => (i.Node, Items: i.Items!)).ToList();
+                if (answered.Count == 0)
+                {
+                    throw new CliException(named is { } n ? $"{n} did not answer as a warehouse." : "No warehouse answered.");
+                }
+
+                PrintInventories(answered, result.GetValue(client.Json));
+                return CliRunner.Ok;
+            },
+            cancellationToken));
+        return command;
+    }
+
+    private static Command Delete()
+    {
+        var key = new Argument<string>("KEY") { Description = "The item's name." };
+        var (command, client, node) = Verb("delete", "Delete KEY from --node, or from every warehouse near it that holds it.", key);
+        command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
+            async stop =>
+            {
+                var named = NamedNode(result, node);
+                var k = result.GetValue(key)!;
+                await using var dht = await client.ConnectAsync(result, stop).ConfigureAwait(false);
+                var warehouses = new WarehouseClient(dht);
+                IReadOnlyList<Ipv4Endpoint> targets = named is { } one
+                    ? [one]
+                    : (await warehouses.FindWarehousesAsync(WarehouseClient.TargetOf(k), stop).ConfigureAwait(false)).OrderBy(c => c.Rtt).Select(c => c.Peer.Endpoint).ToList();
+                var outcomes = await Task.WhenAll(targets.Select(async t => (Node: t, Outcome: await TryDeleteAsync(warehouses, k, t, stop).ConfigureAwait(false)))).ConfigureAwait(false);
+                var deleted = outcomes.Where(o => o.Outcome == "deleted").Select(o => o.Node).ToList();
+                var refusals = outcomes.Select(o => o.Outcome).Where(o => o is not ("deleted" or "not-found")).ToList();
+                if (deleted.Count == 0 && refusals.Count > 0)
+                {
+                    throw new CliException(refusals[0]);
+                }
+
+                if (result.GetValue(client.Json))
+                {
+                    Console.WriteLine(JsonSerializer.Serialize(new { key = k, deletedFrom = deleted.Select(d => d.ToString()) }));
+                }
+                else if (deleted.Count > 0)
+                {
+                    Console.WriteLine($"deleted '{k}' from {deleted.Count} warehouse{(deleted.Count == 1 ? "" : "s")}: {string.Join(", ", deleted)}");
+                }
+
+                return deleted.Count > 0 ? CliRunner.Ok : Fail(named is { } n ? $"Warehouse {n} does not hold '{k}'." : $"No warehouse near '{k}' holds it.");
+            },
+            cancellationToken));
+        return command;
+    }
+
+    private static Command Stats()
+    {
+        var key = new Argument<string>("KEY") { Description = "The item's name." };
+        var (command, client, node) = Verb("stats", "Show how often KEY was read, on each warehouse that holds it.", key);
+        command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
+            async stop =>
+            {
+                var named = NamedNode(result, node);
+                var k = result.GetValue(key)!;
+                await using var dht = await client.ConnectAsync(result, stop).ConfigureAwait(false);
+                var stats = await new WarehouseClient(dht).KeyStatsAsync(k, stop).ConfigureAwait(false);
+                var holders = stats.Holders.Where(h => named is not { } n || h.Node == n).ToList();
+                if (holders.Count == 0)
+                {
+                    throw new CliException(named is { } n ? $"Warehouse {n} does not hold '{k}'." : $"No warehouse near '{k}' holds it.");
+                }
+
+                if (result.GetValue(client.Json))
+                {
+                    Console.WriteLine(JsonSerializer.Serialize(new
+                    {
+                        key = k,
+                        target = stats.Target.ToString(),
+                        accessCount = holders.Sum(h => h.Item.AccessCount),
+                        holders = holders.Select(h => new { node = h.Node.ToString(), h.Item.Location, h.Item.Size, h.Item.AccessCount, h.Item.LastAccess, h.Item.Stored }),
+                    }));
+                    return CliRunner.Ok;
+                }
+
+                Console.WriteLine($"'{k}' (target {stats.Target}): read {holders.Sum(h => h.Item.AccessCount)} times on {holders.Count} warehouse{(holders.Count == 1 ? "" : "s")}");
+                var table = Ui.NewTable("Warehouse", "Location", "Size", "Reads", "Last read", "Stored");
+                foreach (var (at, item) in holders)
+                {
+                    table.AddTextRow(at.ToString(), item.Location ?? "-", Text(item.Size), Text(item.AccessCount), item.LastAccess ?? "never", item.Stored);
+                }
+
+                Ui.Out.Write(table);
+                return CliRunner.Ok;
+            },
+            cancellationToken));
+        return command;
+    }
+
+    /// <summary>Warehouses found by two lookups toward random targets, plus our routing table.</summary>
+    internal static async Task<IReadOnlyList<Ipv4Endpoint>> DiscoverAsync(DhtNode dht, WarehouseClient warehouses, CancellationToken stop)
+    {
+        var found = new HashSet<Ipv4Endpoint>();
+        var query = dht.Query(NodeId.Random(), StorageCommands.WarehouseStore);
+        await foreach (var reply in query.WithCancellation(stop).ConfigureAwait(false))
+        {
+            if (reply.Error == 0 && reply.Token is not null)
+            {
+                found.Add(reply.From.Endpoint);
+            }
+        }
+
+        var walk = dht.FindNode(NodeId.Random());
+        await foreach (var reply in walk.WithCancellation(stop).ConfigureAwait(false))
+        {
+            found.Add(reply.From.Endpoint);
+        }
+
+        foreach (var candidate in await warehouses.FindWarehousesAsync(NodeId.Random(), stop).ConfigureAwait(false))
+        {
+            found.Add(candidate.Peer.Endpoint);
+        }
+
+        found.UnionWith(await dht.GetNodesAsync().ConfigureAwait(false));
+        return found.OrderBy(e => e.Address).ThenBy(e => e.Port).ToList();
+    }
+
+    /// <summary>The warehouse that answered a lookup fastest.</summary>
+    internal static async Task<WarehouseCandidate> FastestAsync(WarehouseClient warehouses, CancellationToken stop)
+    {
+        var candidates = await warehouses.FindWarehousesAsync(NodeId.Random(), stop).ConfigureAwait(false);
+        return candidates.OrderBy(c => c.Rtt).FirstOrDefault() ?? throw new CliException("A lookup found no warehouse.");
+    }
+
+    private static void PrintInventories(List<(Ipv4Endpoint Node, IReadOnlyList<InventoryItem> Items)> inventories, bool json)
+    {
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(inventories.Select(i => new { node = i.Node.ToString(), items = i.Items })));
+            return;
+        }
+
+        var table = Ui.NewTable("Warehouse", "Location", "Key", "Preview", "Size", "Reads", "Stored");
+        var items = 0;
+        foreach (var (at, list) in inventories.OrderBy(i => i.Node.Address).ThenBy(i => i.Node.Port))
+        {
+            foreach (var item in list)
+            {
+                items++;
+                table.AddTextRow(at.ToString(), item.Location ?? "-", item.Key, item.Preview, Text(item.Size), Text(item.AccessCount), item.Stored);
+            }
+        }
+
+        if (items > 0)
+        {
+            Ui.Out.Write(table);
+        }
+
+        Console.WriteLine($"{items} item{(items == 1 ? "" : "s")} on {inventories.Count} warehouse{(inventories.Count == 1 ? "" : "s")}");
+    }
+
+    private static async Task<byte[]?> TryGetAsync(WarehouseClient warehouses, string key, Ipv4Endpoint at, CancellationToken stop)
+    {
+        try
+        {
+            return await warehouses.GetFromAsync(key, at, stop).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DhtException or StorageRefusedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>"deleted", "not-found", or why the warehouse refused or did not answer.</summary>
+    private static async Task<string> TryDeleteAsync(WarehouseClient warehouses, string key, Ipv4Endpoint at, CancellationToken stop)
+    {
+        try
+        {
+            return await warehouses.DeleteFromAsync(key, at, stop).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DhtException or StorageRefusedException)
+        {
+            return e.Message;
+        }
+    }
+
+    private static async Task<IReadOnlyList<InventoryItem>?> TryListAsync(WarehouseClient warehouses, Ipv4Endpoint at, CancellationToken stop)
+    {
+        try
+        {
+            return await warehouses.ListAsync(at, stop).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DhtException or StorageRefusedException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static (Command Command, ClientOptions Client, Option<string?> Node) Verb(string name, string description, params Argument[] arguments)
+    {
+        var command = new Command(name, description);
+        foreach (var argument in arguments)
+        {
+            command.Arguments.Add(argument);
+        }
+
+        var client = new ClientOptions();
+        client.AddTo(command);
+        var node = CommonOptions.Node();
+        command.Options.Add(node);
+        return (command, client, node);
+    }
+
+    private static Ipv4Endpoint? NamedNode(ParseResult result, Option<string?> node) =>
+        result.GetValue(node) is { } text ? CommonOptions.ParseEndpoint(text) : null;
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine(message);
+        return CliRunner.Failure;
+    }
+
+    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+}
