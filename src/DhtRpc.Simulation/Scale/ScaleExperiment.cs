@@ -141,7 +141,15 @@ public sealed class ScaleExperiment
                 batch.Add(Create(_nodes.Count, PickSeeds(joined)));
             }
 
-            Host.Run(() => Task.WhenAll(batch.Select(n => n.FullyBootstrappedAsync())));
+            // Await each on the loop: Task.WhenAll over the nodes' completion sources would finish on
+            // the thread pool while the loop kept firing virtual timers.
+            Host.Run(async () =>
+            {
+                foreach (var node in batch)
+                {
+                    await node.FullyBootstrappedAsync().ConfigureAwait(true);
+                }
+            });
             wave *= 2;
             waves++;
         }
