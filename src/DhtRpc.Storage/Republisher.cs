@@ -85,7 +85,7 @@ internal sealed class Republisher : IAsyncDisposable
 
         try
         {
-            var (_, query) = await _client.PutBlockWithQueryAsync(key, item.Value, cancellationToken).ConfigureAwait(true);
+            var (_, query) = await _client.PutBlockWithQueryAsync(key, item.Value, cancellationToken, _owner.Node.Id).ConfigureAwait(true);
             _owner.Stats.CountRepublished();
             var closest = query.ClosestReplies;
             var k = _owner.Node.Options.K;

@@ -16,8 +16,12 @@ public sealed record PutOptions
     /// </summary>
     public int BlockSize { get; init; } = 16 * 1024;
 
-    /// <summary>Blocks stored at once.</summary>
-    public int MaxParallel { get; init; } = 8;
+    /// <summary>
+    /// Blocks stored at once. Each block is committed to k (20) nodes at the same moment, so more than
+    /// MaxWindow / k blocks (80 / 20 with the default node options) overflow the node's congestion window
+    /// and every batch then waits for it to drain (750 ms).
+    /// </summary>
+    public int MaxParallel { get; init; } = 4;
 
     /// <summary>Reports (blocks stored, blocks in all).</summary>
     public IProgress<(int Done, int Total)>? Progress { get; init; }

@@ -88,13 +88,22 @@ public sealed partial class DhtStorageClient
         return holders;
     }
 
-    internal async Task<(int Acks, DhtQuery Query)> PutBlockWithQueryAsync(NodeId key, byte[] block, CancellationToken cancellationToken)
+    /// <param name="holder">
+    /// Id of a node that holds the block itself (a republishing holder): when it is among the k closest, it is
+    /// one of the k copies, so the farthest of the k closest replies is not stored to.
+    /// </param>
+    internal async Task<(int Acks, DhtQuery Query)> PutBlockWithQueryAsync(NodeId key, byte[] block, CancellationToken cancellationToken, NodeId? holder = null)
     {
         var acks = 0;
         var query = Node.Query(key, StorageCommands.Insert, value: null, new QueryOptions
         {
-            Commit = async (reply, _, ct) =>
+            Commit = async (reply, q, ct) =>
             {
+                if (holder is { } self && IsFarthestAfter(self, key, reply, q))
+                {
+                    return;
+                }
+
                 if (reply.Token is null)
                 {
                     throw new StorageRefusedException($"{reply.From.Endpoint} sent no token to commit with.");
@@ -123,5 +132,15 @@ public sealed partial class DhtStorageClient
         }
 
         return (acks, query);
+    }
+
+    /// <summary>Whether <paramref name="reply"/> is the k-th closest reply and <paramref name="self"/> is closer than it.</summary>
+    private bool IsFarthestAfter(NodeId self, NodeId key, DhtResponse reply, DhtQuery query)
+    {
+        var closest = query.ClosestReplies;
+        return closest.Count >= Node.Options.K
+            && closest[^1].From.Endpoint == reply.From.Endpoint
+            && reply.From.Id is { } farthest
+            && key.CompareDistance(self, farthest) < 0;
     }
 }
