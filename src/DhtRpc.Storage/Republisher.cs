@@ -11,7 +11,8 @@ namespace DhtRpc.Storage;
 /// </summary>
 internal sealed class Republisher : IAsyncDisposable
 {
-    private const int Parallel = 8;
+    /// <summary>Records pushed at once: each is a lookup plus k stores, so this keeps within the congestion window.</summary>
+    private const int Parallel = 4;
 
     private readonly StorageNode _owner;
     private readonly DhtStorageClient _client;
@@ -43,11 +44,9 @@ internal sealed class Republisher : IAsyncDisposable
                 store.RemoveExpired(now);
                 return store.Keys(ItemSpace.Content);
             });
-            var recent = now - _owner.Options.RepublishInterval;
-            var due = keys.Where(key => !(_owner.LastStoredByOthers(key) > recent)).ToList();
-            for (var i = 0; i < due.Count; i += Parallel)
+            for (var i = 0; i < keys.Count; i += Parallel)
             {
-                var batch = due.Skip(i).Take(Parallel).Select(key => RepublishOneAsync(key, cancellationToken));
+                var batch = keys.Skip(i).Take(Parallel).Select(key => RepublishOneAsync(key, cancellationToken));
                 await Task.WhenAll(batch).ConfigureAwait(true);
             }
         }
@@ -77,6 +76,12 @@ internal sealed class Republisher : IAsyncDisposable
 
     private async Task RepublishOneAsync(NodeId key, CancellationToken cancellationToken)
     {
+        // Decided per record, just before pushing it: another holder may have refreshed it meanwhile.
+        if (_owner.LastStoredByOthers(key) > _owner.Now - _owner.Options.RepublishInterval)
+        {
+            return;
+        }
+
         var item = _owner.WithStore(store => store.Get(ItemSpace.Content, key));
         if (item is null)
         {
