@@ -3,6 +3,7 @@ using DhtRpc.Crypto;
 using DhtRpc.Encoding;
 using DhtRpc.Messages;
 using DhtRpc.Rpc;
+using DhtRpc.Threading;
 using DhtRpc.Transport;
 using Microsoft.Extensions.Logging;
 
@@ -14,12 +15,21 @@ public sealed partial class DhtNode
     private readonly List<ITimer> _delayedPingTimers = [];
     private int _checks;
 
-    /// <summary>Socket callback: runs inline on the node's context, else copies the bytes and posts.</summary>
+    /// <summary>
+    /// Socket callback: processed in place when already on the node's context (simulation) or when the
+    /// node's serial context is idle (a real socket's receive loop); otherwise copied and posted.
+    /// </summary>
     internal void OnDatagram(IDatagramSocket socket, ReadOnlySpan<byte> datagram, Ipv4Endpoint from)
     {
         if (IsOnContext)
         {
             ProcessDatagram(socket, datagram, from);
+            return;
+        }
+
+        if (_context is SerialSynchronizationContext serial &&
+            serial.TryRunInline(static (state, data) => state.Node.ProcessDatagram(state.Socket, data, state.From), (Node: this, Socket: socket, From: from), datagram))
+        {
             return;
         }
 

@@ -17,6 +17,9 @@ public sealed class SerialSynchronizationContext : SynchronizationContext
         _onError = onError;
     }
 
+    /// <summary>A callback over bytes that are only valid during the call.</summary>
+    public delegate void SpanCallback<TState>(TState state, ReadOnlySpan<byte> data);
+
     /// <summary>True when the calling code is running inside this context.</summary>
     public bool IsCurrent => Current == this;
 
@@ -65,6 +68,39 @@ public sealed class SerialSynchronizationContext : SynchronizationContext
 
     public override SynchronizationContext CreateCopy() => this;
 
+    /// <summary>
+    /// Runs <paramref name="callback"/> right here, as this context, if no other thread is running it:
+    /// a socket's receive loop answers without a copy or a thread hop. Returns false when busy (then
+    /// the caller copies the bytes and posts). Work queued meanwhile runs before returning.
+    /// </summary>
+    public bool TryRunInline<TState>(SpanCallback<TState> callback, TState state, ReadOnlySpan<byte> data)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        if (Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0)
+        {
+            return false;
+        }
+
+        var previous = Current;
+        SetSynchronizationContext(this);
+        try
+        {
+            callback(state, data);
+        }
+        catch (Exception e) when (_onError is not null)
+        {
+            _onError(e);
+        }
+        finally
+        {
+            SetSynchronizationContext(previous);
+        }
+
+        Drain();
+        return true;
+    }
+
+    /// <summary>Runs queued work until the queue is empty, then releases the context (the caller holds it).</summary>
     private void Drain()
     {
         var previous = Current;

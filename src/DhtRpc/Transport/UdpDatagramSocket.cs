@@ -39,7 +39,7 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
     {
         try
         {
-            _socket.SendTo(datagram, SocketFlags.None, to.ToIPEndPoint());
+            _socket.SendTo(datagram, SocketFlags.None, SocketAddressCodec.ForSend(to));
         }
         catch (SocketException)
         {
@@ -69,14 +69,14 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
     private async Task ReceiveLoopAsync(DatagramHandler handler)
     {
         var buffer = GC.AllocateUninitializedArray<byte>(MaxDatagram, pinned: true);
-        var any = new IPEndPoint(IPAddress.Any, 0);
         var address = new SocketAddress(AddressFamily.InterNetwork);
         while (!_stop.IsCancellationRequested)
         {
             int received;
             try
             {
-                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, address, _stop.Token).ConfigureAwait(false);
+                // No cancellation token: registering one per receive costs; closing the socket ends the wait.
+                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, address).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -92,13 +92,13 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
                 continue;
             }
 
-            var from = (IPEndPoint)any.Create(address);
+            var from = SocketAddressCodec.Read(address);
             if (from.Port == 0)
             {
                 continue;
             }
 
-            handler(this, buffer.AsSpan(0, received), Ipv4Endpoint.FromIPEndPoint(from));
+            handler(this, buffer.AsSpan(0, received), from);
         }
     }
 }
