@@ -19,12 +19,14 @@ internal static class NetworkCommand
         {
             Description = "Keep each node's items and known peers in SQLite under DIR/node-<i>; without it, memory only.",
         };
+        var verbose = new Option<bool>("--verbose") { Description = "Explain the first node's join step by step, then one line per node as it joins." };
         var command = new Command("network", "Run many storage nodes in one process; prints 'ready' once all have joined.")
         {
             count,
             bootstrap,
             host,
             data,
+            verbose,
         };
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
             async stop =>
@@ -47,7 +49,8 @@ internal static class NetworkCommand
                 var nodes = new List<StorageHost>(n);
                 try
                 {
-                    await StartAsync(nodes, n, entries, h, dir, stop).ConfigureAwait(false);
+                    var say = result.GetValue(verbose) ? new JoinNarrator(Console.Out) : null;
+                    await StartAsync(nodes, n, entries, h, dir, stop, say).ConfigureAwait(false);
                     Console.WriteLine($"ready {n} nodes");
                     await CliRunner.WaitForShutdownAsync(stop).ConfigureAwait(false);
                     Console.WriteLine("shutting down");
@@ -66,7 +69,7 @@ internal static class NetworkCommand
     /// Starts <paramref name="count"/> storage nodes (in batches, so the bootstrap node is not flooded) and
     /// waits until every one has joined; progress goes to stderr.
     /// </summary>
-    public static async Task StartAsync(List<StorageHost> nodes, int count, IReadOnlyList<string> bootstrap, string host, string? dataDirectory, CancellationToken stop)
+    public static async Task StartAsync(List<StorageHost> nodes, int count, IReadOnlyList<string> bootstrap, string host, string? dataDirectory, CancellationToken stop, JoinNarrator? say = null)
     {
         var options = new DhtNodeOptions { Bootstrap = bootstrap, Ephemeral = false, Host = host };
         await Ui.WithProgressAsync($"joining {count} nodes", async report =>
@@ -79,8 +82,14 @@ internal static class NetworkCommand
                 for (var i = started; i < Math.Min(count, started + batch); i++)
                 {
                     var dir = dataDirectory is null ? null : Path.Combine(dataDirectory, "node-" + i.ToString(CultureInfo.InvariantCulture));
-                    var node = StorageHost.Start(options, dir, location: null);
+                    var index = i;
+                    var node = StorageHost.Start(options, dir, location: null, index == 0 && say is not null ? say.Watch : null);
                     nodes.Add(node);
+                    if (say is not null)
+                    {
+                        node.Node.Ready += () => say.Joined(index, node.Node);
+                    }
+
                     wave.Add(CountWhenJoinedAsync(node.Node, () => report(Joined(nodes), count)));
                 }
 

@@ -16,13 +16,26 @@ namespace DhtRpc;
 public sealed partial class DhtNode
 {
     private readonly bool _quickFirewall;
+    private readonly Lock _oneShotGate = new();
     private uint? _lastCheckedHost;
 
-    /// <summary>Raised once both sockets are bound.</summary>
-    public event Action? Listening;
+    private Action? _listening;
+    private Action? _ready;
+    private bool _isListening;
 
-    /// <summary>Raised once the node is fully bootstrapped.</summary>
-    public event Action? Ready;
+    /// <summary>Raised once both sockets are bound. A handler added after that is called at once.</summary>
+    public event Action? Listening
+    {
+        add => AddOneShot(ref _listening, value, () => _isListening);
+        remove => RemoveOneShot(ref _listening, value);
+    }
+
+    /// <summary>Raised once the node is fully bootstrapped. A handler added after that is called at once.</summary>
+    public event Action? Ready
+    {
+        add => AddOneShot(ref _ready, value, () => Bootstrapped);
+        remove => RemoveOneShot(ref _ready, value);
+    }
 
     /// <summary>Raised when the node becomes persistent (its id goes on the wire).</summary>
     public event Action? Persistent;
@@ -105,7 +118,7 @@ public sealed partial class DhtNode
 
         Io.Bind();
         LogListening(_logger, Io.ServerSocket!.LocalEndpoint, Io.ClientSocket!.LocalEndpoint);
-        Listening?.Invoke();
+        RaiseOneShot(ref _listening, () => _isListening = true);
 
         var quickTestPending = Firewalled && _quickFirewall && !_forcePersistent;
         var natTestWanted = false;
@@ -148,12 +161,60 @@ public sealed partial class DhtNode
             return;
         }
 
-        Bootstrapped = true;
         if (_logger.IsEnabled(LogLevel.Information))
         {
             LogBootstrapped(_logger, Id is { } id ? id.ToString() : "ephemeral", Nodes.Count, Firewalled);
         }
-        Ready?.Invoke();
+
+        RaiseOneShot(ref _ready, () => Bootstrapped = true);
+    }
+
+    /// <summary>
+    /// One-shot events: the node starts on its own context right after construction, so a handler
+    /// added a moment later must still hear about a state the node has already reached.
+    /// </summary>
+    private void AddOneShot(ref Action? handlers, Action? handler, Func<bool> happened)
+    {
+        if (handler is null)
+        {
+            return;
+        }
+
+        bool callNow;
+        lock (_oneShotGate)
+        {
+            callNow = happened();
+            if (!callNow)
+            {
+                handlers += handler;
+            }
+        }
+
+        if (callNow)
+        {
+            handler();
+        }
+    }
+
+    private void RemoveOneShot(ref Action? handlers, Action? handler)
+    {
+        lock (_oneShotGate)
+        {
+            handlers -= handler;
+        }
+    }
+
+    private void RaiseOneShot(ref Action? handlers, Action markHappened)
+    {
+        Action? toCall;
+        lock (_oneShotGate)
+        {
+            markHappened();
+            toCall = handlers;
+            handlers = null;
+        }
+
+        toCall?.Invoke();
     }
 
     private byte[] ServerPortValue()
