@@ -150,7 +150,7 @@ public sealed class ScaleExperiment
                     await node.FullyBootstrappedAsync().ConfigureAwait(true);
                 }
             });
-            wave *= 2;
+            wave = Math.Min(wave * 2, _options.MaxWave);
             waves++;
         }
 
