@@ -21,6 +21,16 @@ public sealed class ScaleExperimentTests
     }
 
     [Fact]
+    public void Many_capped_waves_do_not_overflow_the_wave_size()
+    {
+        // 70 nodes in waves of at most 2 is 36 waves: an uncapped doubling would pass 2^31.
+        var experiment = new ScaleExperiment(new ScaleOptions { Nodes = 70, MaxWave = 2, Lookups = 1 });
+        var build = experiment.Build();
+        Assert.Equal(70, build.Nodes);
+        Assert.True(build.Waves >= 35);
+    }
+
+    [Fact]
     public void Nodes_have_the_ids_of_their_addresses()
     {
         var experiment = new ScaleExperiment(new ScaleOptions { Nodes = 20, Lookups = 1 });
