@@ -1,4 +1,8 @@
 using DhtRpc.SideBySide;
+using DhtRpc.Transport;
+
+// Our measured processes run as the dht command does: socket completions on the I/O thread.
+UdpTransport.UseInlineSocketCompletions();
 
 // Modes: run (default) orchestrates everything; the others are the child processes it starts.
 var mode = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "run";

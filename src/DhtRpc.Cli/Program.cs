@@ -1,5 +1,9 @@
 using System.CommandLine;
 using DhtRpc.Cli;
+using DhtRpc.Transport;
+
+// A dht process mostly moves datagrams: answer them on the I/O thread, without a thread-pool hop.
+UdpTransport.UseInlineSocketCompletions();
 
 var root = new RootCommand("dht: a dht-rpc compatible Kademlia DHT node, content storage, warehouses and tools.");
 root.Subcommands.Add(DemoCommand.Create());
