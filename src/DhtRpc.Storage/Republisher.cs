@@ -92,10 +92,7 @@ internal sealed class Republisher : IAsyncDisposable
         {
             var (_, query) = await _client.PutBlockWithQueryAsync(key, item.Value, cancellationToken, _owner.Node.Id).ConfigureAwait(true);
             _owner.Stats.CountRepublished();
-            var closest = query.ClosestReplies;
-            var k = _owner.Node.Options.K;
-            var stillClosest = closest.Count < k || key.CompareDistance(_owner.Node.TableId, closest[^1].From.Id ?? key) < 0;
-            if (stillClosest)
+            if (DhtStorageClient.IsAmongClosest(_owner.Node.TableId, key, query.ClosestReplies, _owner.Node.Options.K))
             {
                 var now = _owner.Now;
                 _owner.WithStore(store =>

@@ -134,13 +134,18 @@ public sealed partial class DhtStorageClient
         return (acks, query);
     }
 
+    /// <summary>
+    /// Whether <paramref name="self"/> belongs among the <paramref name="k"/> closest to <paramref name="key"/>:
+    /// fewer than k replies were found, or it is closer than the k-th.
+    /// </summary>
+    internal static bool IsAmongClosest(NodeId self, NodeId key, IReadOnlyList<DhtResponse> closest, int k) =>
+        closest.Count < k || (closest[^1].From.Id is { } farthest && key.CompareDistance(self, farthest) < 0);
+
     /// <summary>Whether <paramref name="reply"/> is the k-th closest reply and <paramref name="self"/> is closer than it.</summary>
     private bool IsFarthestAfter(NodeId self, NodeId key, DhtResponse reply, DhtQuery query)
     {
         var closest = query.ClosestReplies;
-        return closest.Count >= Node.Options.K
-            && closest[^1].From.Endpoint == reply.From.Endpoint
-            && reply.From.Id is { } farthest
-            && key.CompareDistance(self, farthest) < 0;
+        var k = Node.Options.K;
+        return closest.Count >= k && closest[^1].From.Endpoint == reply.From.Endpoint && IsAmongClosest(self, key, closest, k);
     }
 }
