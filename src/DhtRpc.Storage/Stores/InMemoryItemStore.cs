@@ -6,6 +6,7 @@ namespace DhtRpc.Storage.Stores;
 public sealed class InMemoryItemStore : IItemStore
 {
     private readonly Dictionary<(ItemSpace, NodeId), StoredItem> _items = [];
+    private readonly int[] _counts = new int[2];
     private long _bytes;
     private StoreTotals _totals = new(0, 0, 0);
 
@@ -20,6 +21,10 @@ public sealed class InMemoryItemStore : IItemStore
         {
             _bytes -= old.Size;
         }
+        else
+        {
+            _counts[(int)item.Space]++;
+        }
 
         _items[(item.Space, item.Key)] = item;
         _bytes += item.Size;
@@ -32,6 +37,7 @@ public sealed class InMemoryItemStore : IItemStore
             return false;
         }
 
+        _counts[(int)space]--;
         _bytes -= old.Size;
         return true;
     }
@@ -59,7 +65,8 @@ public sealed class InMemoryItemStore : IItemStore
 
     public IReadOnlyList<NodeId> Keys(ItemSpace space) => _items.Keys.Where(k => k.Item1 == space).Select(k => k.Item2).ToList();
 
-    public int Count(ItemSpace space) => _items.Keys.Count(k => k.Item1 == space);
+    // Kept as counters: every store checks the item limit, so counting must not scan.
+    public int Count(ItemSpace space) => _counts[(int)space];
 
     public long TotalBytes() => _bytes;
 
@@ -80,5 +87,7 @@ public sealed class InMemoryItemStore : IItemStore
     public void Dispose()
     {
         _items.Clear();
+        Array.Clear(_counts);
+        _bytes = 0;
     }
 }
