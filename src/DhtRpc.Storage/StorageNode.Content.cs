@@ -85,19 +85,22 @@ public sealed partial class StorageNode
             return;
         }
 
-        var item = WithStore(store => store.Get(ItemSpace.Content, target));
-        if (item is not null && IsLive(item))
+        var item = WithStore(store =>
+        {
+            var held = store.Get(ItemSpace.Content, target);
+            if (held is null || !IsLive(held))
+            {
+                return null;
+            }
+
+            store.AddTotals(0, 1, 0);
+            return held;
+        });
+        if (item is not null)
         {
             Stats.CountServed();
-            WithStore(store =>
-            {
-                store.AddTotals(0, 1, 0);
-                return 0;
-            });
-            request.Reply(item.Value);
-            return;
         }
 
-        request.Reply(null);
+        request.Reply(item?.Value);
     }
 }
