@@ -62,6 +62,7 @@ internal static class Orchestrator
         Row(I($"(a) PING replies/s, one node on one core, window {window}, {loadSeconds} s"), Get(oursPing, "repliesPerSecond"), Get(jsPing, "repliesPerSecond"), "N0", "higher");
         table.AppendLine(I($"| (a) ceiling: bare UDP echo (C#) under the same load | {Fmt(Get(echo, "repliesPerSecond"), "N0")} | | ours / echo {Ratio(Get(oursPing, "repliesPerSecond"), Get(echo, "repliesPerSecond"))}, theirs / echo {Ratio(Get(jsPing, "repliesPerSecond"), Get(echo, "repliesPerSecond"))} | |"));
         Row(I($"(b) resident memory per node, {nodes} nodes in one process (KiB)"), Get(oursSwarm, "rssPerNodeBytes") / 1024, Get(jsSwarm, "rssPerNodeBytes") / 1024, "N1", "lower");
+        Row("(b) the same, ours read before the GC returns its free regions to the OS (KiB)", Get(oursSwarm, "rssPerNodeBeforeDecommitBytes") / 1024, Get(jsSwarm, "rssPerNodeBytes") / 1024, "N1", "lower");
         Row(I($"(c) time until {nodes} nodes fully bootstrapped, waves of {wave} (s)"), Get(oursSwarm, "bootstrapSeconds"), Get(jsSwarm, "bootstrapSeconds"), "N2", "lower");
         Row(I($"(d) lookup latency median, findNode of random targets ({lookups}) (ms)"), Get(oursSwarm, "lookupMedianMs"), Get(jsSwarm, "lookupMedianMs"), "N2", "lower");
         Row("(d) lookup latency p90 (ms)", Get(oursSwarm, "lookupP90Ms"), Get(jsSwarm, "lookupP90Ms"), "N2", "lower");
@@ -85,7 +86,7 @@ internal static class Orchestrator
         section.AppendLine(pin
             ? "(a): the measured server pinned to core 0 (`taskset -c 0`), our load generator (separate process) to core 1; it keeps a fixed window of raw PING datagrams (distinct tids) in flight and replaces each answered or timed-out (500 ms) one."
             : "(a): unpinned (see note).");
-        section.AppendLine("(b)-(d): one process per implementation: one bootstrapper, then nodes `ephemeral: false` bootstrapping from it in parallel waves; RSS from /proc/self/status after a full GC, minus the RSS before any node, divided by the node count. (e): storage nodes in memory plus an ephemeral client in one process; ours uses DhtStorageClient.PutJsonAsync/GetJsonAsync, dht-rpc the study's insert (query + commit with token, command 0) and retrieve (command 1, first reply hashing to the key).");
+        section.AppendLine("(b)-(d): one process per implementation: one bootstrapper, then nodes `ephemeral: false` bootstrapping from it in parallel waves; RSS from /proc/self/status after a full GC (V8: `global.gc()` twice; .NET: a blocking compacting collection in `GCCollectionMode.Aggressive`, which also returns the GC's free regions to the OS), minus the RSS with only the bootstrapper running (code loaded), divided by the node count. The second (b) row shows ours after an ordinary full collection, which keeps the allocation budget committed: a per-process cost that does not grow with the node count. (e): storage nodes in memory plus an ephemeral client in one process; ours uses DhtStorageClient.PutJsonAsync/GetJsonAsync, dht-rpc the study's insert (query + commit with token, command 0) and retrieve (command 1, first reply hashing to the key).");
         foreach (var note in notes)
         {
             section.AppendLine();

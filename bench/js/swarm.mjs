@@ -11,9 +11,10 @@ const budget = num(a['timeout-ms'], 300000)
 const started = Date.now()
 const left = () => Math.max(1000, budget - (Date.now() - started))
 
+const boot = await bootstrapper(num(a.port, 0))
+// Baseline with the code loaded and the bootstrapper running: the figure is what each further node adds.
 collect()
 const baseline = rssBytes()
-const boot = await bootstrapper(num(a.port, 0))
 const bootstrap = [`127.0.0.1:${boot.address().port}`]
 const nodes = []
 const t0 = process.hrtime.bigint()
