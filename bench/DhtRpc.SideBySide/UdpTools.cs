@@ -17,6 +17,11 @@ internal static class UdpTools
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, args.Int("port", 0)));
         Console.WriteLine($"ready {((IPEndPoint)socket.LocalEndPoint!).Port}");
+        if (args.Get("batched") == "true")
+        {
+            return EchoBatched(socket);
+        }
+
         var buffer = new byte[65536];
         var address = new SocketAddress(AddressFamily.InterNetwork);
         while (true)
@@ -26,9 +31,33 @@ internal static class UdpTools
         }
     }
 
+    /// <summary>Echo with recvmmsg/sendmmsg: each batch received is sent straight back (--batched).</summary>
+    private static int EchoBatched(Socket socket)
+    {
+        using var batch = new MultiMessage(socket, 64, 2048, withAddresses: true);
+        var lengths = new int[batch.Capacity];
+        while (true)
+        {
+            var n = batch.Receive();
+            if (n == 0)
+            {
+                batch.WaitReadable(1000);
+                continue;
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                lengths[i] = batch.Received(i).Length;
+            }
+
+            batch.Send(n, lengths);
+        }
+    }
+
     /// <summary>
     /// Keeps --window PING requests (raw dht-rpc datagrams, distinct tids) in flight to --target for
-    /// --seconds; a request unanswered after --timeout-ms counts as lost and is replaced. Prints one JSON line.
+    /// --seconds; a request unanswered after --timeout-ms counts as lost and is replaced. Replies are read
+    /// and their replacements sent in batches (recvmmsg/sendmmsg). Prints one JSON line.
     /// </summary>
     public static int Load(Args args)
     {
@@ -40,15 +69,17 @@ internal static class UdpTools
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         socket.Connect(target.ToIPEndPoint());
         socket.ReceiveBufferSize = 1 << 20;
+        using var receive = new MultiMessage(socket, Math.Min(window, 256), 2048);
+        using var send = new MultiMessage(socket, Math.Min(window, 256), 64);
+        var lengths = new int[send.Capacity];
+        var queued = 0;
 
         var outstanding = new long[65536]; // send timestamp, 0 = not in flight
-        var request = new byte[64];
         ushort nextTid = 1;
         long sent = 0, replies = 0, lost = 0;
-        var clock = Stopwatch.StartNew();
         var timeoutTicks = (long)(timeout.TotalSeconds * Stopwatch.Frequency);
 
-        void SendOne()
+        void Queue()
         {
             while (outstanding[nextTid] != 0)
             {
@@ -56,42 +87,49 @@ internal static class UdpTools
             }
 
             var message = new RequestMessage { Tid = nextTid, To = target, Internal = true, Command = Commands.Ping };
-            var length = message.Encode(request);
+            lengths[queued] = message.Encode(send.Slot(queued));
             outstanding[nextTid] = Stopwatch.GetTimestamp();
             nextTid++;
             sent++;
-            socket.Send(request.AsSpan(0, length));
+            if (++queued == send.Capacity)
+            {
+                Flush();
+            }
         }
 
+        void Flush()
+        {
+            send.Send(queued, lengths);
+            queued = 0;
+        }
+
+        var clock = Stopwatch.StartNew();
         for (var i = 0; i < window; i++)
         {
-            SendOne();
+            Queue();
         }
 
-        var buffer = new byte[65536];
+        Flush();
         var lastScan = Stopwatch.GetTimestamp();
         while (clock.Elapsed < duration)
         {
-            if (socket.Poll(10_000, SelectMode.SelectRead))
+            var n = receive.Receive();
+            if (n == 0)
             {
-                int n;
-                try
-                {
-                    n = socket.Receive(buffer);
-                }
-                catch (SocketException)
-                {
-                    continue; // ICMP port unreachable while the server starts or stops
-                }
+                receive.WaitReadable(10);
+            }
 
-                if (n >= 4)
+            for (var i = 0; i < n; i++)
+            {
+                var reply = receive.Received(i);
+                if (reply.Length >= 4)
                 {
-                    var tid = (ushort)(buffer[2] | (buffer[3] << 8));
+                    var tid = (ushort)(reply[2] | (reply[3] << 8));
                     if (outstanding[tid] != 0)
                     {
                         outstanding[tid] = 0;
                         replies++;
-                        SendOne();
+                        Queue();
                     }
                 }
             }
@@ -106,9 +144,14 @@ internal static class UdpTools
                     {
                         outstanding[t] = 0;
                         lost++;
-                        SendOne();
+                        Queue();
                     }
                 }
+            }
+
+            if (queued > 0)
+            {
+                Flush();
             }
         }
 
@@ -118,6 +161,7 @@ internal static class UdpTools
             ["sent"] = sent,
             ["replies"] = replies,
             ["lost"] = lost,
+            ["receiveErrors"] = receive.ReceiveErrors,
             ["seconds"] = seconds,
             ["repliesPerSecond"] = replies / seconds,
             ["window"] = window,
