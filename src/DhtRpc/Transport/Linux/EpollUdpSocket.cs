@@ -1,0 +1,149 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using DhtRpc.Encoding;
+using static DhtRpc.Transport.Linux.LinuxSockets;
+
+namespace DhtRpc.Transport.Linux;
+
+/// <summary>
+/// A bound UDP socket served by the shared <see cref="EpollLoop"/>. Replies sent while the loop hands
+/// out a batch leave together with sendmmsg; sends from any other thread go out at once.
+/// </summary>
+internal sealed class EpollUdpSocket : IDatagramSocket
+{
+    private readonly Socket _socket;
+    private readonly EpollLoop _loop;
+    private readonly Lock _gate = new();
+    private DatagramHandler? _handler;
+    private long _token;
+    private volatile bool _closing;
+    private long _sendErrors;
+    private long _receiveErrors;
+    private long _handlerErrors;
+    private Task? _disposal;
+
+    public EpollUdpSocket(Socket socket, EpollLoop loop)
+    {
+        _socket = socket;
+        _loop = loop;
+        Fd = (int)socket.SafeHandle.DangerousGetHandle();
+        LocalEndpoint = Ipv4Endpoint.FromIPEndPoint((IPEndPoint)socket.LocalEndPoint!);
+    }
+
+    public Ipv4Endpoint LocalEndpoint { get; }
+
+    public int Fd { get; }
+
+    public bool IsClosing => _closing;
+
+    /// <summary>Datagrams that could not be sent (full buffer, unreachable, closed socket).</summary>
+    public long SendErrors => Interlocked.Read(ref _sendErrors);
+
+    /// <summary>Receive errors and datagrams refused before the handler (truncated, not IPv4).</summary>
+    public long ReceiveErrors => Interlocked.Read(ref _receiveErrors);
+
+    /// <summary>Datagrams whose handler threw.</summary>
+    public long HandlerErrors => Interlocked.Read(ref _handlerErrors);
+
+    internal DatagramHandler Handler => _handler!;
+
+    public void Start(DatagramHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        ObjectDisposedException.ThrowIf(_closing, this);
+        if (_handler is not null)
+        {
+            throw new InvalidOperationException("The socket is already started.");
+        }
+
+        _handler = handler;
+        _token = _loop.Register(this);
+    }
+
+    public void Send(ReadOnlySpan<byte> datagram, Ipv4Endpoint to)
+    {
+        if (_closing)
+        {
+            Interlocked.Increment(ref _sendErrors);
+            return;
+        }
+
+        if (_loop.IsDispatchingOnThisThread && _loop.TryQueueSend(this, datagram, to))
+        {
+            return;
+        }
+
+        try
+        {
+            _socket.SendTo(datagram, SocketFlags.None, SocketAddressCodec.ForSend(to));
+        }
+        catch (SocketException)
+        {
+            Interlocked.Increment(ref _sendErrors); // best effort, like the wire
+        }
+        catch (ObjectDisposedException)
+        {
+            Interlocked.Increment(ref _sendErrors);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            _disposal ??= CloseAsync();
+        }
+
+        return new ValueTask(_disposal);
+    }
+
+    /// <summary>Sends <paramref name="count"/> prepared messages; called by the loop for its queued datagrams.</summary>
+    internal unsafe void SendBatch(MmsgHdr* headers, int count)
+    {
+        var done = 0;
+        var waited = false;
+        while (done < count)
+        {
+            var sent = SendMmsg(Fd, headers + done, (uint)(count - done), MsgDontWait);
+            if (sent > 0)
+            {
+                done += sent;
+                continue;
+            }
+
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == EIntr)
+            {
+                continue;
+            }
+
+            if (errno == EAgain && !waited)
+            {
+                // The socket's send buffer is full: give it a moment once, then count the rest as lost.
+                var fd = new PollFd { Fd = Fd, Events = PollOut };
+                _ = Poll(&fd, 1, 5);
+                waited = true;
+                continue;
+            }
+
+            Interlocked.Increment(ref _sendErrors);
+            done++; // that datagram is lost; try the ones after it
+        }
+    }
+
+    internal void CountReceiveError() => Interlocked.Increment(ref _receiveErrors);
+
+    internal void CountHandlerError() => Interlocked.Increment(ref _handlerErrors);
+
+    private async Task CloseAsync()
+    {
+        _closing = true;
+        if (_handler is not null)
+        {
+            await _loop.UnregisterAsync(this, _token).ConfigureAwait(false);
+        }
+
+        _socket.Dispose();
+    }
+}
