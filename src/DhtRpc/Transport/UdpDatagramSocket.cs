@@ -13,6 +13,8 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
     private readonly CancellationTokenSource _stop = new();
     private Task? _receiveLoop;
     private long _sendErrors;
+    private long _receiveErrors;
+    private long _handlerErrors;
 
     public UdpDatagramSocket(Socket socket)
     {
@@ -23,6 +25,12 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
     public Ipv4Endpoint LocalEndpoint { get; }
 
     public long SendErrors => Interlocked.Read(ref _sendErrors);
+
+    /// <summary>Receive errors (ICMP reports surfacing on the socket) and datagrams without an IPv4 sender.</summary>
+    public long ReceiveErrors => Interlocked.Read(ref _receiveErrors);
+
+    /// <summary>Datagrams whose handler threw (the loop goes on).</summary>
+    public long HandlerErrors => Interlocked.Read(ref _handlerErrors);
 
     public void Start(DatagramHandler handler)
     {
@@ -89,16 +97,27 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
             catch (SocketException)
             {
                 // ICMP errors from earlier sends surface here (connection reset); the socket is still usable.
+                Interlocked.Increment(ref _receiveErrors);
                 continue;
             }
 
             var from = SocketAddressCodec.Read(address);
             if (from.Port == 0)
             {
+                Interlocked.Increment(ref _receiveErrors);
                 continue;
             }
 
-            handler(this, buffer.AsSpan(0, received), from);
+            try
+            {
+                handler(this, buffer.AsSpan(0, received), from);
+            }
+#pragma warning disable CA1031 // A failing handler must not end the socket's receive loop.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                Interlocked.Increment(ref _handlerErrors);
+            }
         }
     }
 }

@@ -59,11 +59,6 @@ internal sealed unsafe class EpollLoop
 
     public static EpollLoop Shared => SharedLoop.Value;
 
-    /// <summary>Datagrams a handler threw on (the loop goes on; the node's own handler counts its drops).</summary>
-    public long HandlerErrors => Interlocked.Read(ref _handlerErrors);
-
-    private long _handlerErrors;
-
     /// <summary>Whether the calling thread is this loop handing out a batch (so sends can join the outgoing batch).</summary>
     public bool IsDispatchingOnThisThread => t_dispatching == this;
 
@@ -209,7 +204,6 @@ internal sealed unsafe class EpollLoop
         catch (Exception)
 #pragma warning restore CA1031
         {
-            Interlocked.Increment(ref _handlerErrors);
             socket.CountHandlerError();
         }
     }
