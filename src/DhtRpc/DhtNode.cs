@@ -5,6 +5,7 @@ using DhtRpc.Nat;
 using DhtRpc.Query;
 using DhtRpc.Routing;
 using DhtRpc.Rpc;
+using DhtRpc.Transport;
 using DhtRpc.Threading;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -64,6 +65,10 @@ public sealed partial class DhtNode : IAsyncDisposable
     public DhtNodeOptions Options { get; }
 
     public DhtStats Stats { get; } = new();
+
+    /// <summary>What the node's two sockets could not deliver (zero before it is bound).</summary>
+    public DatagramCounters SocketCounters =>
+        (Io.ServerSocket?.Counters ?? default) + (Io.ClientSocket?.Counters ?? default);
 
     /// <summary>Our id on the wire: null while ephemeral.</summary>
     public NodeId? Id => Ephemeral ? null : Table.Id;

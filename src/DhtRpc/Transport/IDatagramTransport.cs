@@ -28,6 +28,21 @@ public interface IDatagramSocket : IAsyncDisposable
 
     /// <summary>Sends one datagram, best effort: network errors are counted, never thrown.</summary>
     void Send(ReadOnlySpan<byte> datagram, Ipv4Endpoint to);
+
+    /// <summary>What this socket could not deliver so far.</summary>
+    DatagramCounters Counters => default;
+}
+
+/// <summary>
+/// A socket's losses: sends that failed (full buffer, unreachable, closed), receive errors and
+/// datagrams refused before the handler (truncated, not IPv4), and datagrams whose handler threw.
+/// </summary>
+public readonly record struct DatagramCounters(long SendErrors, long ReceiveErrors, long HandlerErrors)
+{
+    public static DatagramCounters operator +(DatagramCounters left, DatagramCounters right) =>
+        new(left.SendErrors + right.SendErrors, left.ReceiveErrors + right.ReceiveErrors, left.HandlerErrors + right.HandlerErrors);
+
+    public static DatagramCounters Add(DatagramCounters left, DatagramCounters right) => left + right;
 }
 
 /// <summary>A socket could not be bound to the requested address.</summary>

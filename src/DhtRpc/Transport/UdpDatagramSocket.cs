@@ -24,6 +24,8 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
 
     public Ipv4Endpoint LocalEndpoint { get; }
 
+    public DatagramCounters Counters => new(SendErrors, ReceiveErrors, HandlerErrors);
+
     public long SendErrors => Interlocked.Read(ref _sendErrors);
 
     /// <summary>Receive errors (ICMP reports surfacing on the socket) and datagrams without an IPv4 sender.</summary>

@@ -38,6 +38,8 @@ internal sealed class EpollUdpSocket : IDatagramSocket
     public bool IsClosing => _closing;
 
     /// <summary>Datagrams that could not be sent (full buffer, unreachable, closed socket).</summary>
+    public DatagramCounters Counters => new(SendErrors, ReceiveErrors, HandlerErrors);
+
     public long SendErrors => Interlocked.Read(ref _sendErrors);
 
     /// <summary>Receive errors and datagrams refused before the handler (truncated, not IPv4).</summary>
