@@ -10,7 +10,7 @@ namespace DhtRpc.Cli;
 internal static class SimulateReport
 {
     public const string CsvHeader =
-        "nodes,gone,lookups,success_rate,mean_hops,median_hops,p90_hops,mean_requests,mean_datagrams,expected_hops,lookup_wall_s,lookup_virtual_s,peak_working_set_bytes,latency_ms,loss,seed";
+        "nodes,gone,lookups,success_rate,mean_hops,median_hops,p90_hops,mean_requests,mean_datagrams,expected_hops,lookup_wall_s,lookup_virtual_s,peak_working_set_bytes,latency_ms,loss,seed,tables";
 
     public static (ScaleBuild Build, List<ScaleRow> Rows) Run(ScaleOptions options, IReadOnlyList<double> gone, TextWriter output)
     {
@@ -24,6 +24,9 @@ internal static class SimulateReport
         var build = experiment.Build();
         output.WriteLine(FormattableString.Invariant(
             $"Built in {build.Wall.TotalSeconds:F1} s wall, {build.VirtualTime.TotalSeconds:F1} s virtual, {build.Waves} waves, {build.Datagrams:N0} datagrams ({(double)build.Datagrams / build.Nodes:F0} per node); mean routing table {build.MeanTableSize:F0} nodes; memory per node {build.ManagedBytesPerNode / 1024:F1} KiB managed heap, {build.WorkingSetBytesPerNode / 1024:F1} KiB working set."));
+        output.WriteLine();
+        output.WriteLine(FormattableString.Invariant(
+            $"Routing tables after the joins: {build.Joined.MeanEntries:F0} entries per node of the {build.Joined.MeanConverged:F0} a converged Kademlia table holds here ({build.Joined.Fill * 100:F0}%; far rows, those with k or more candidates, {build.Joined.FarRowFill * 100:F0}%; near rows {build.Joined.NearRowFill * 100:F0}%). Lookups start from {build.Tables.MeanEntries:F0} ({build.Tables.Fill * 100:F0}%{(options.ConvergeTables ? ", topped up" : string.Empty)})."));
         output.WriteLine();
         output.Flush();
 
@@ -50,14 +53,16 @@ internal static class SimulateReport
         return (build, rows);
     }
 
-    /// <summary>Adds rows to the CSV, replacing rows of the same N, gone, latency, loss and seed.</summary>
+    public static string TablesName(ScaleOptions options) => options.ConvergeTables ? "converged" : "joined";
+
+    /// <summary>Adds rows to the CSV, replacing rows of the same N, gone, latency, loss, seed and tables (rows without a tables field were joined).</summary>
     public static void MergeCsv(string path, IReadOnlyList<ScaleRow> rows, ScaleOptions options)
     {
         var lines = File.Exists(path) ? File.ReadAllLines(path).Skip(1).Where(l => l.Length > 0).ToList() : [];
         foreach (var r in rows)
         {
             var line = FormattableString.Invariant(
-                $"{r.Nodes},{r.Gone},{r.Lookups},{r.SuccessRate},{r.MeanHops},{r.MedianHops},{r.P90Hops},{r.MeanRequests},{r.MeanDatagrams},{r.ExpectedHops},{r.Wall.TotalSeconds},{r.VirtualTime.TotalSeconds},{r.PeakWorkingSetBytes},{options.Latency.TotalMilliseconds},{options.Loss},{options.Seed}");
+                $"{r.Nodes},{r.Gone},{r.Lookups},{r.SuccessRate},{r.MeanHops},{r.MedianHops},{r.P90Hops},{r.MeanRequests},{r.MeanDatagrams},{r.ExpectedHops},{r.Wall.TotalSeconds},{r.VirtualTime.TotalSeconds},{r.PeakWorkingSetBytes},{options.Latency.TotalMilliseconds},{options.Loss},{options.Seed},{TablesName(options)}");
             var key = Key(line);
             lines.RemoveAll(l => Key(l) == key);
             lines.Add(line);
@@ -81,7 +86,7 @@ internal static class SimulateReport
         static string Key(string line)
         {
             var f = line.Split(',');
-            return f.Length < 16 ? line : string.Join(',', f[0], f[1], f[13], f[14], f[15]);
+            return f.Length < 16 ? line : string.Join(',', f[0], f[1], f[13], f[14], f[15], f.Length > 16 ? f[16] : "joined");
         }
     }
 
