@@ -21,11 +21,12 @@ internal static class SimulateCommand
         var seed = new Option<int>("--seed") { Description = "Seed of every random choice.", DefaultValueFactory = _ => 1 };
         var seedPeers = new Option<int>("--seed-peers") { Description = "Random earlier nodes seeded into each newcomer's table.", DefaultValueFactory = _ => 3 };
         var maxWave = new Option<int>("--max-wave") { Description = "Most nodes joining at once.", DefaultValueFactory = _ => 1000 };
+        var tables = new Option<string>("--tables") { Description = "Routing tables the lookups start from: converged (joins, then every table topped up to a converged Kademlia table) or joined (as the joins left them).", DefaultValueFactory = _ => "converged" };
         var csv = new Option<string?>("--csv") { Description = "CSV file to add the rows to (rows with the same N, gone, latency, loss and seed are replaced).", DefaultValueFactory = _ => "docs/simulate.csv" };
         var png = new Option<string?>("--png") { Description = "PNG chart redrawn from the whole CSV.", DefaultValueFactory = _ => "docs/simulate.png" };
         var command = new Command("simulate", "Simulate a large network in virtual time and measure lookup hops, messages and success.")
         {
-            nodes, gone, lookups, latency, jitter, loss, seed, seedPeers, maxWave, csv, png,
+            nodes, gone, lookups, latency, jitter, loss, seed, seedPeers, maxWave, tables, csv, png,
         };
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
             _ =>
@@ -40,6 +41,12 @@ internal static class SimulateCommand
                     Seed = result.GetValue(seed),
                     SeedPeers = result.GetValue(seedPeers),
                     MaxWave = result.GetValue(maxWave),
+                    ConvergeTables = result.GetValue(tables) switch
+                    {
+                        "converged" => true,
+                        "joined" => false,
+                        var other => throw new UsageException($"--tables is converged or joined (got '{other}')."),
+                    },
                 };
                 Check(options);
                 var shares = ParseGone(result.GetValue(gone)!);

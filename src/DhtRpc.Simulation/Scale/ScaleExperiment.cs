@@ -28,16 +28,35 @@ public sealed record ScaleOptions
     /// <summary>Largest number of nodes joining at once (waves double up to this size).</summary>
     public int MaxWave { get; init; } = 1000;
 
+    /// <summary>
+    /// After the joins, top every routing table up to what a converged Kademlia table holds (each row
+    /// min(k, nodes that exist for it)), as a network running for a while gets through its own traffic.
+    /// Joins alone leave the far rows of late joiners part empty.
+    /// </summary>
+    public bool ConvergeTables { get; init; } = true;
+
     /// <summary>Virtual time one lookup may take before it counts as failed.</summary>
     public TimeSpan LookupTimeout { get; init; } = TimeSpan.FromMinutes(2);
 }
 
 /// <summary>What building the network cost.</summary>
-public sealed record ScaleBuild(int Nodes, int Waves, TimeSpan Wall, TimeSpan VirtualTime, long Datagrams, long ManagedBytes, long WorkingSetBytes, double MeanTableSize)
+/// <param name="Joined">The tables as the joins left them.</param>
+/// <param name="Tables">The tables the lookups start from (converged when <see cref="ScaleOptions.ConvergeTables"/>).</param>
+public sealed record ScaleBuild(int Nodes, int Waves, TimeSpan Wall, TimeSpan VirtualTime, long Datagrams, long ManagedBytes, long WorkingSetBytes, double MeanTableSize, TableFill Joined, TableFill Tables)
 {
     public double ManagedBytesPerNode => (double)ManagedBytes / Nodes;
 
     public double WorkingSetBytesPerNode => (double)WorkingSetBytes / Nodes;
+}
+
+/// <summary>Routing tables against converged Kademlia tables in the same network (means per node).</summary>
+/// <param name="MeanEntries">Entries per table.</param>
+/// <param name="MeanConverged">Entries a converged table holds: row i (ids sharing exactly i leading bits) min(k, nodes that exist for it).</param>
+/// <param name="FarRowFill">Share held of the converged entries in rows with at least k candidates.</param>
+/// <param name="NearRowFill">Share held of the converged entries in rows with fewer than k candidates (the node's neighbourhood).</param>
+public sealed record TableFill(double MeanEntries, double MeanConverged, double FarRowFill, double NearRowFill)
+{
+    public double Fill => MeanConverged == 0 ? 1 : MeanEntries / MeanConverged;
 }
 
 /// <summary>Lookups measured with a share of the nodes offline.</summary>
@@ -115,7 +134,7 @@ public sealed class ScaleExperiment
     {
         ArgumentNullException.ThrowIfNull(options);
         return FormattableString.Invariant(
-            $"{options.Nodes} nodes on one virtual-time host, each on its own address 10.x.y.z:{Port}; node 0 a bootstrapper, the rest joined in waves doubling up to {options.MaxWave} at once, each newcomer persistent (id = hash of its address) with {options.SeedPeers} random earlier nodes seeded into its routing table, then its normal join (two self-lookups). Latency {options.Latency.TotalMilliseconds} ms, jitter {options.Jitter.TotalMilliseconds} ms, loss {options.Loss}, seed {options.Seed}.");
+            $"{options.Nodes} nodes on one virtual-time host, each on its own address 10.x.y.z:{Port}; node 0 a bootstrapper, the rest joined in waves doubling up to {options.MaxWave} at once, each newcomer persistent (id = hash of its address) with {options.SeedPeers} random earlier nodes seeded into its routing table, then its normal join (two self-lookups){(options.ConvergeTables ? "; then every routing table topped up (addNode) to a converged Kademlia table: each row min(k, nodes that belong in it), random members" : "; tables as the joins left them")}. Latency {options.Latency.TotalMilliseconds} ms, jitter {options.Jitter.TotalMilliseconds} ms, loss {options.Loss}, seed {options.Seed}.");
     }
 
     /// <summary>Creates and joins every node; returns what it cost.</summary>
@@ -154,6 +173,12 @@ public sealed class ScaleExperiment
             waves++;
         }
 
+        var joinedTables = MeasureTables();
+        if (_options.ConvergeTables)
+        {
+            ConvergeTables();
+        }
+
         var after = GC.GetTotalMemory(forceFullCollection: true);
         var tables = Host.Run(async () =>
         {
@@ -173,7 +198,9 @@ public sealed class ScaleExperiment
             Host.Network.DatagramsSent - startDatagrams,
             after - before,
             Environment.WorkingSet - beforeWs,
-            (double)tables / _nodes.Count);
+            (double)tables / _nodes.Count,
+            joinedTables,
+            _options.ConvergeTables ? MeasureTables() : joinedTables);
     }
 
     /// <summary>
@@ -256,6 +283,47 @@ public sealed class ScaleExperiment
             process.PeakWorkingSet64);
     }
 
+    /// <summary>
+    /// Compares every node's routing table with the table a converged Kademlia node holds in this network:
+    /// row i (ids sharing exactly i leading bits with the node) filled to min(k, nodes that exist for that row).
+    /// </summary>
+    public TableFill MeasureTables()
+    {
+        var space = new IdSpace(_nodes);
+        var k = _nodes[0].Options.K;
+        return Host.Run(() =>
+        {
+            long held = 0, converged = 0, farHeld = 0, farConverged = 0, nearHeld = 0, nearConverged = 0;
+            for (var j = 0; j < _nodes.Count; j++)
+            {
+                var table = _nodes[j].Table;
+                for (var row = 0; row < IdSpace.Rows; row++)
+                {
+                    var population = space.RowRange(j, row).Length;
+                    var want = Math.Min(k, population);
+                    var have = Math.Min(want, table.GetRow(row)?.Count ?? 0);
+                    held += table.GetRow(row)?.Count ?? 0;
+                    converged += want;
+                    if (population >= k)
+                    {
+                        farHeld += have;
+                        farConverged += want;
+                    }
+                    else
+                    {
+                        nearHeld += have;
+                        nearConverged += want;
+                    }
+                }
+            }
+
+            double n = _nodes.Count;
+            return Task.FromResult(new TableFill(held / n, converged / n, Share(farHeld, farConverged), Share(nearHeld, nearConverged)));
+        });
+
+        static double Share(long have, long want) => want == 0 ? 1 : (double)have / want;
+    }
+
     /// <summary>Nearest-rank percentile of sorted values.</summary>
     public static double Percentile(IReadOnlyList<double> sorted, double p)
     {
@@ -318,6 +386,127 @@ public sealed class ScaleExperiment
         }
     }
 
+    /// <summary>
+    /// Tops every routing table up to its converged content: each row gets random nodes of the ids that
+    /// belong in it until it holds min(k, how many exist), through the node's own addNode.
+    /// </summary>
+    [SuppressMessage("Security", "CA5394:Do not use insecure randomness", Justification = "A seeded, reproducible experiment.")]
+    private void ConvergeTables()
+    {
+        var space = new IdSpace(_nodes);
+        var k = _nodes[0].Options.K;
+        Host.Run(async () =>
+        {
+            var candidates = new List<int>();
+            for (var j = 0; j < _nodes.Count; j++)
+            {
+                var node = _nodes[j];
+                for (var row = 0; row < IdSpace.Rows; row++)
+                {
+                    var range = space.RowRange(j, row);
+                    var want = Math.Min(k, range.Length);
+                    if ((node.Table.GetRow(row)?.Count ?? 0) >= want)
+                    {
+                        continue;
+                    }
+
+                    // A random order of the row's candidates: shuffle small rows, sample large ones.
+                    candidates.Clear();
+                    if (range.Length <= 4 * k)
+                    {
+                        candidates.AddRange(Enumerable.Range(range.Start, range.Length));
+                        _random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(candidates));
+                    }
+                    else
+                    {
+                        for (var i = 0; i < 8 * k; i++)
+                        {
+                            candidates.Add(range.Start + _random.Next(range.Length));
+                        }
+                    }
+
+                    foreach (var c in candidates)
+                    {
+                        if ((node.Table.GetRow(row)?.Count ?? 0) >= want)
+                        {
+                            break;
+                        }
+
+                        var other = space.NodeAt(c);
+                        if (!node.Table.Contains(space.IdAt(c)))
+                        {
+                            await node.AddNodeAsync(new Ipv4Endpoint(_hosts[other], Port)).ConfigureAwait(true);
+                        }
+                    }
+                }
+            }
+        });
+    }
+
     /// <summary>Id a node of this experiment has (hash of its address); for checks.</summary>
     public NodeId IdOf(int index) => Blake2b.NodeIdOf(new Ipv4Endpoint(_hosts[index], Port));
+}
+
+/// <summary>The experiment's ids sorted by their leading 64 bits, to count and list the ids of a routing row.</summary>
+internal sealed class IdSpace
+{
+    /// <summary>Rows looked at: deeper rows are empty below 2^60 nodes or so.</summary>
+    public const int Rows = 64;
+
+    private readonly ulong[] _own;
+    private readonly ulong[] _sorted;
+    private readonly int[] _order;
+    private readonly NodeId[] _ids;
+
+    public IdSpace(IReadOnlyList<DhtNode> nodes)
+    {
+        _ids = nodes.Select(n => n.Id!.Value).ToArray();
+        _own = _ids.Select(Top).ToArray();
+        _sorted = (ulong[])_own.Clone();
+        _order = Enumerable.Range(0, _ids.Length).ToArray();
+        Array.Sort(_sorted, _order);
+    }
+
+    /// <summary>Positions (for <see cref="NodeAt"/>) of the ids sharing exactly <paramref name="row"/> leading bits with node <paramref name="node"/>.</summary>
+    public (int Start, int Length) RowRange(int node, int row)
+    {
+        var top = _own[node];
+        var bit = 1UL << (63 - row);
+        var keep = row == 0 ? 0UL : ~0UL << (64 - row);
+        var low = (top & keep) | (~top & bit);
+        var high = low | (bit - 1);
+        var start = LowerBound(low);
+        var end = high == ulong.MaxValue ? _sorted.Length : LowerBound(high + 1);
+        return (start, end - start);
+    }
+
+    public int NodeAt(int position) => _order[position];
+
+    public NodeId IdAt(int position) => _ids[_order[position]];
+
+    private static ulong Top(NodeId id)
+    {
+        Span<byte> bytes = stackalloc byte[NodeId.Size];
+        id.WriteTo(bytes);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes);
+    }
+
+    private int LowerBound(ulong value)
+    {
+        int lo = 0, hi = _sorted.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (_sorted[mid] < value)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
 }

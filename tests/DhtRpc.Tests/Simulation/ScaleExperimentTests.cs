@@ -42,6 +42,36 @@ public sealed class ScaleExperimentTests
     }
 
     [Fact]
+    public void Joins_leave_far_rows_part_empty_and_the_top_up_fills_every_table_to_converged()
+    {
+        var joined = new ScaleExperiment(new ScaleOptions { Nodes = 400, Lookups = 1, Seed = 3, ConvergeTables = false }).Build();
+        Assert.Equal(joined.Joined, joined.Tables);
+        Assert.True(joined.Tables.FarRowFill < 0.95, $"far rows {joined.Tables.FarRowFill}");
+
+        var converged = new ScaleExperiment(new ScaleOptions { Nodes = 400, Lookups = 1, Seed = 3 }).Build();
+        Assert.Equal(joined.Joined, converged.Joined);
+        Assert.Equal(1.0, converged.Tables.FarRowFill);
+        Assert.Equal(1.0, converged.Tables.NearRowFill);
+        Assert.Equal(converged.Tables.MeanConverged, converged.Tables.MeanEntries);
+    }
+
+    [Fact]
+    public void Converged_table_size_matches_a_count_over_every_pair()
+    {
+        var experiment = new ScaleExperiment(new ScaleOptions { Nodes = 120, Lookups = 1, Seed = 5, ConvergeTables = false });
+        experiment.Build();
+        var ids = experiment.Nodes.Select(n => n.Id!.Value).ToArray();
+        var k = experiment.Nodes[0].Options.K;
+        long expected = 0;
+        foreach (var id in ids)
+        {
+            expected += ids.Where(o => o != id).GroupBy(o => id.CommonPrefixLength(o)).Sum(g => Math.Min(k, g.Count()));
+        }
+
+        Assert.Equal((double)expected / ids.Length, experiment.MeasureTables().MeanConverged, 9);
+    }
+
+    [Fact]
     public void Percentile_is_nearest_rank()
     {
         double[] values = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
