@@ -28,7 +28,7 @@ internal sealed class Args
     public static int Usage(string message)
     {
         Console.Error.WriteLine(message);
-        Console.Error.WriteLine("usage: DhtRpc.SideBySide [run] [--nodes 500] [--lookups 200] [--wave 10] [--load-seconds 5] [--window 64] [--storage-nodes 30] [--storage-ops 100] [--json-size 1024] [--phase-timeout-s 600] [--out docs/benchmarks.md]");
+        Console.Error.WriteLine("usage: DhtRpc.SideBySide [run] [--nodes 500] [--lookups 200] [--wave 10] [--load-seconds 5] [--window 64] [--rounds 3] [--storage-nodes 30] [--storage-ops 100] [--json-size 1024] [--phase-timeout-s 600] [--out docs/benchmarks.md]");
         return 2;
     }
 

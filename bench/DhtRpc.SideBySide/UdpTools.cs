@@ -56,14 +56,16 @@ internal static class UdpTools
 
     /// <summary>
     /// Keeps --window PING requests (raw dht-rpc datagrams, distinct tids) in flight to --target for
-    /// --seconds; a request unanswered after --timeout-ms counts as lost and is replaced. Replies are read
-    /// and their replacements sent in batches (recvmmsg/sendmmsg). Prints one JSON line.
+    /// --warmup-seconds (not counted) plus --seconds; a request unanswered after --timeout-ms counts as lost
+    /// and is replaced. Replies are read and their replacements sent in batches (recvmmsg/sendmmsg).
+    /// Prints one JSON line.
     /// </summary>
     public static int Load(Args args)
     {
         var target = Ipv4Endpoint.Parse(args.Get("target") ?? throw new ArgumentException("--target host:port is required"));
         var window = args.Int("window", 64);
         var duration = TimeSpan.FromSeconds(args.Double("seconds", 5));
+        var warmup = TimeSpan.FromSeconds(args.Double("warmup-seconds", 1));
         var timeout = TimeSpan.FromMilliseconds(args.Int("timeout-ms", 500));
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -111,8 +113,17 @@ internal static class UdpTools
 
         Flush();
         var lastScan = Stopwatch.GetTimestamp();
-        while (clock.Elapsed < duration)
+        var measuring = warmup <= TimeSpan.Zero;
+        while (clock.Elapsed < duration || !measuring)
         {
+            if (!measuring && clock.Elapsed >= warmup)
+            {
+                // The warm-up is over (the server's code is compiled and hot): count from here.
+                measuring = true;
+                sent = replies = lost = 0;
+                clock.Restart();
+            }
+
             var n = receive.Receive();
             if (n == 0)
             {
@@ -165,6 +176,7 @@ internal static class UdpTools
             ["seconds"] = seconds,
             ["repliesPerSecond"] = replies / seconds,
             ["window"] = window,
+            ["warmupSeconds"] = warmup.TotalSeconds,
         }));
         return 0;
     }
