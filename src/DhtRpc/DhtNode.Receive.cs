@@ -28,7 +28,7 @@ public sealed partial class DhtNode
         }
 
         if (_context is SerialSynchronizationContext serial &&
-            serial.TryRunInline(static (state, data) => state.Node.ProcessDatagram(state.Socket, data, state.From), (Node: this, Socket: socket, From: from), datagram))
+            serial.TryRunInline(static (state, data) => state.Node.ProcessDatagram(state.Socket, data, state.From), (Node: this, Socket: socket, From: from), datagram, waitBriefly: true))
         {
             return;
         }

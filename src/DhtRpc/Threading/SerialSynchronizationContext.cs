@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 
 namespace DhtRpc.Threading;
 
@@ -9,8 +10,12 @@ namespace DhtRpc.Threading;
 public sealed class SerialSynchronizationContext : SynchronizationContext
 {
     private readonly ConcurrentQueue<(SendOrPostCallback Callback, object? State)> _queue = new();
+    /// <summary>Longest a receive thread waits for a busy context before it copies and posts instead.</summary>
+    private static readonly long MaxInlineWaitTicks = Stopwatch.Frequency / 20_000; // 50 µs
+
     private readonly Action<Exception>? _onError;
     private int _scheduled;
+    private int _holderIsSlow; // a brief wait already timed out against the current holder
 
     public SerialSynchronizationContext(Action<Exception>? onError = null)
     {
@@ -73,10 +78,16 @@ public sealed class SerialSynchronizationContext : SynchronizationContext
     /// a socket's receive loop answers without a copy or a thread hop. Returns false when busy (then
     /// the caller copies the bytes and posts). Work queued meanwhile runs before returning.
     /// </summary>
-    public bool TryRunInline<TState>(SpanCallback<TState> callback, TState state, ReadOnlySpan<byte> data)
+    /// <param name="waitBriefly">
+    /// When busy, wait up to 50 µs (spinning, then yielding the core) for the holder to finish before
+    /// giving up. A receive thread that posts instead hands the holder a stream of copies, so that other
+    /// thread stays busy and the receive thread keeps failing; waiting lets the work come back to it.
+    /// Once a wait times out, later calls do not wait until the context has been released.
+    /// </param>
+    public bool TryRunInline<TState>(SpanCallback<TState> callback, TState state, ReadOnlySpan<byte> data, bool waitBriefly = false)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        if (Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0)
+        if (!TryAcquire(waitBriefly))
         {
             return false;
         }
@@ -100,6 +111,33 @@ public sealed class SerialSynchronizationContext : SynchronizationContext
         return true;
     }
 
+    private bool TryAcquire(bool waitBriefly)
+    {
+        if (Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
+        {
+            return true;
+        }
+
+        if (!waitBriefly || Volatile.Read(ref _holderIsSlow) != 0)
+        {
+            return false;
+        }
+
+        var spinner = default(SpinWait);
+        var deadline = Stopwatch.GetTimestamp() + MaxInlineWaitTicks;
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            spinner.SpinOnce(sleep1Threshold: -1);
+            if (Volatile.Read(ref _scheduled) == 0 && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
+            {
+                return true;
+            }
+        }
+
+        Volatile.Write(ref _holderIsSlow, 1);
+        return false;
+    }
+
     /// <summary>Runs queued work until the queue is empty, then releases the context (the caller holds it).</summary>
     private void Drain()
     {
@@ -121,6 +159,7 @@ public sealed class SerialSynchronizationContext : SynchronizationContext
                     }
                 }
 
+                Volatile.Write(ref _holderIsSlow, 0);
                 Volatile.Write(ref _scheduled, 0);
                 if (_queue.IsEmpty || Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0)
                 {

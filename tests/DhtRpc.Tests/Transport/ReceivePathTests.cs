@@ -44,4 +44,63 @@ public sealed class ReceivePathTests
         Assert.True(done.Wait(TimeSpan.FromSeconds(30)));
         Assert.Equal(["inline 3 True"], seen);
     }
+
+    [Fact]
+    public void InlineRunsThatWaitBrieflyNeverOverlapPostedWorkAndLoseNothing()
+    {
+        var context = new SerialSynchronizationContext();
+        const int perThread = 5000;
+        var inside = 0;
+        var overlaps = 0;
+        var ran = 0;
+        var posted = new List<int>();
+        using var allDone = new CountdownEvent(3 * perThread);
+
+        void Work(int order, bool fromPoster)
+        {
+            if (Interlocked.Increment(ref inside) != 1)
+            {
+                Interlocked.Increment(ref overlaps);
+            }
+
+            ran++; // not atomic on purpose: the context must make it safe
+            if (fromPoster)
+            {
+                posted.Add(order);
+            }
+
+            Interlocked.Decrement(ref inside);
+            allDone.Signal();
+        }
+
+        byte[] payload = [1];
+        var receivers = Enumerable.Range(0, 2).Select(_ => new Thread(() =>
+        {
+            for (var i = 0; i < perThread; i++)
+            {
+                if (!context.TryRunInline(static (work, _) => work(), () => Work(i, false), payload, waitBriefly: true))
+                {
+                    var copy = i;
+                    context.Post(_ => Work(copy, false), null);
+                }
+            }
+        })).ToList();
+        var poster = new Thread(() =>
+        {
+            for (var i = 0; i < perThread; i++)
+            {
+                var copy = i;
+                context.Post(_ => Work(copy, true), null);
+            }
+        });
+        receivers.ForEach(t => t.Start());
+        poster.Start();
+
+        Assert.True(allDone.Wait(TimeSpan.FromSeconds(60)), "queued work stalled");
+        receivers.ForEach(t => t.Join());
+        poster.Join();
+        Assert.Equal(0, overlaps);
+        Assert.Equal(3 * perThread, ran);
+        Assert.Equal(Enumerable.Range(0, perThread), posted);
+    }
 }
