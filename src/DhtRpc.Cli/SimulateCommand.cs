@@ -57,7 +57,7 @@ internal static class SimulateCommand
                     Console.WriteLine(FormattableString.Invariant($"CSV: {csvPath}"));
                     if (result.GetValue(png) is { Length: > 0 } pngPath)
                     {
-                        SimulateReport.WriteChart(csvPath, pngPath);
+                        SimulateReport.WriteChart(csvPath, pngPath, SimulateReport.TablesName(options));
                         Console.WriteLine(FormattableString.Invariant($"PNG: {pngPath}"));
                     }
                 }

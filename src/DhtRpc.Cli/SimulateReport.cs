@@ -59,7 +59,10 @@ internal static class SimulateReport
     /// <summary>Adds rows to the CSV, replacing rows of the same N, gone, latency, loss, seed and tables (rows without a tables field were joined).</summary>
     public static void MergeCsv(string path, IReadOnlyList<ScaleRow> rows, ScaleOptions options)
     {
-        var lines = File.Exists(path) ? File.ReadAllLines(path).Skip(1).Where(l => l.Length > 0).ToList() : [];
+        // Rows written before the tables field existed were joined-table runs: say so explicitly.
+        var lines = File.Exists(path)
+            ? File.ReadAllLines(path).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',').Length == 16 ? l + ",joined" : l).ToList()
+            : [];
         foreach (var r in rows)
         {
             var line = FormattableString.Invariant(
@@ -91,14 +94,17 @@ internal static class SimulateReport
         }
     }
 
-    /// <summary>Draws mean hops and datagrams per lookup against N from every CSV row (last row wins per N and gone).</summary>
-    public static void WriteChart(string csvPath, string pngPath)
+    /// <summary>
+    /// Draws mean hops and datagrams per lookup against N from the CSV rows of one routing-table mode
+    /// (<paramref name="tables"/>: converged or joined), so the two kinds of run never share a line; last row wins per N and gone.
+    /// </summary>
+    public static void WriteChart(string csvPath, string pngPath, string tables)
     {
         var points = new Dictionary<(int, double), ChartPoint>();
         foreach (var line in File.ReadAllLines(csvPath).Skip(1))
         {
             var f = line.Split(',');
-            if (f.Length < 16)
+            if (f.Length < 16 || (f.Length > 16 ? f[16] : "joined") != tables)
             {
                 continue;
             }
@@ -117,6 +123,6 @@ internal static class SimulateReport
         File.WriteAllBytes(pngPath, ScaleChart.Render(points.Values.ToList()).ToPng());
         var shares = points.Keys.Select(k => k.Item2).Distinct().Order().ToList();
         var legend = string.Join(", ", shares.Select((g, i) => FormattableString.Invariant($"{ScaleChart.Palette[i % ScaleChart.Palette.Count].Name} = {g * 100:0.#}% gone")));
-        Console.WriteLine($"Chart: left mean hops per lookup, right datagrams per lookup, N on a log axis; {legend}; dashed grey = log2(N)/log2(2k).");
+        Console.WriteLine($"Chart ({tables} tables only): left mean hops per lookup, right datagrams per lookup, N on a log axis; {legend}; dashed grey = log2(N)/log2(2k).");
     }
 }

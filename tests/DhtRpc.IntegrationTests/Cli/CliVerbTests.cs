@@ -93,6 +93,34 @@ public sealed class CliVerbTests
     }
 
     [Fact]
+    public async Task SimulateAddsItsRowsBesideOlderOnesAndChartsOnlyItsOwnTableMode()
+    {
+        var directory = Directory.CreateTempSubdirectory("dht-simulate-");
+        try
+        {
+            // A row from before the tables column existed: a joined-tables run of the same N and gone share.
+            var csv = Path.Combine(directory.FullName, "sim.csv");
+            const string oldRow = "40,0,5,1,9.5,9,9,50,500,1.0,0.1,10,1000,20,0,1";
+            await File.WriteAllTextAsync(csv, "nodes,gone,lookups,success_rate,mean_hops,median_hops,p90_hops,mean_requests,mean_datagrams,expected_hops,lookup_wall_s,lookup_virtual_s,peak_working_set_bytes,latency_ms,loss,seed\n" + oldRow + "\n");
+            var png = Path.Combine(directory.FullName, "sim.png");
+
+            var result = await DhtCli.RunAsync(TimeSpan.FromSeconds(120), "simulate", "--nodes", "40", "--lookups", "5", "--csv", csv, "--png", png);
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            var rows = (await File.ReadAllLinesAsync(csv)).Skip(1).ToList();
+            Assert.Contains(oldRow + ",joined", rows);
+            var converged = Assert.Single(rows, r => r.EndsWith(",converged", StringComparison.Ordinal));
+            Assert.StartsWith("40,0,5,", converged, StringComparison.Ordinal);
+            Assert.Contains("Chart (converged tables only)", result.StandardOutput, StringComparison.Ordinal);
+            Assert.True(new FileInfo(png).Length > 100);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task DemoFinishesByItselfWithASuccessLine()
     {
         var result = await DhtCli.RunAsync(TimeSpan.FromSeconds(120), "demo", "--nodes", "24");
