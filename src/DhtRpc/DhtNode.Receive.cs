@@ -253,6 +253,7 @@ public sealed partial class DhtNode
         }
 
         var rtt = Options.TimeProvider.GetElapsedTime(request.StartTimestamp);
+        Io.RecordRoundTrip(request, rtt);
         var response = new DhtResponse(message, new DhtPeer(from, ValidatedId(message.Id, from)), rtt);
         AddNodeFromNetwork(!external, response.From, response.To);
         request.OnResponse?.Invoke(response, request);

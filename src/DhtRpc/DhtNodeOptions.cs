@@ -41,6 +41,12 @@ public sealed record DhtNodeOptions
 
     public int MaxWindow { get; init; } = 80;
 
+    /// <summary>
+    /// Learn each destination's round trip and derive request timeouts from it (dht-rpc's
+    /// `adaptiveTimeout`); null (the default) waits 1 s per attempt.
+    /// </summary>
+    public Rpc.AdaptiveTimeoutOptions? AdaptiveTimeout { get; init; }
+
     public TimeSpan MaxPingDelay { get; init; } = TimeSpan.FromSeconds(10);
 
     public bool SendDownHints { get; init; } = true;

@@ -51,7 +51,7 @@ internal sealed class OutgoingRequest
     /// <summary>How many retransmissions after the first send (3 → up to 4 sends).</summary>
     public int Retries { get; set; } = 3;
 
-    /// <summary>Per-attempt timeout; null = the default 1 s.</summary>
+    /// <summary>Per-attempt timeout; null = the node's (1 s, or adaptive per destination).</summary>
     public TimeSpan? Timeout { get; set; }
 
     public int Sent { get; set; }
@@ -97,7 +97,7 @@ internal sealed class OutgoingRequest
         Sent++;
         _io.Congestion.Send();
         Socket.Send(Buffer, To.Endpoint);
-        ArmTimer(Timeout ?? RpcIo.DefaultTimeout);
+        ArmTimer(Timeout ?? _io.AttemptTimeout(To.Endpoint, Sent));
     }
 
     /// <summary>Stops the attempt timer (the response arrived or the request is finished).</summary>

@@ -26,6 +26,8 @@ internal sealed class RpcIo : IDisposable
     private readonly (int Start, int End) _portRange;
     private readonly Ipv4Endpoint _bindHost;
     private readonly bool _anyPort;
+    private readonly AdaptiveTimeout? _adaptiveTimeout;
+    private readonly Random _random;
     private TokenSecrets? _secrets;
     private ITimer? _drainTimer;
     private int _nextTid;
@@ -40,7 +42,9 @@ internal sealed class RpcIo : IDisposable
         Congestion = new CongestionWindow(options.MaxWindow);
         Firewalled = options.Firewalled;
         _anyPort = options.AnyPort;
+        _random = random;
         _nextTid = random.Next(65536);
+        _adaptiveTimeout = options.AdaptiveTimeout is { } adaptive ? new AdaptiveTimeout(adaptive, options.TimeProvider) : null;
         _portRange = options.PortRange ?? (options.Port == 0 ? (0, 0) : (options.Port, options.Port + 5));
         if (!Ipv4Endpoint.TryParseHost(options.Host, out var host))
         {
@@ -51,6 +55,19 @@ internal sealed class RpcIo : IDisposable
     }
 
     public TimeProvider TimeProvider { get; }
+
+    /// <summary>How long attempt <paramref name="attempt"/> of a request to <paramref name="to"/> waits (1 s unless adaptive).</summary>
+    public TimeSpan AttemptTimeout(Ipv4Endpoint to, int attempt) =>
+        _adaptiveTimeout?.Get(to, attempt, _random) ?? DefaultTimeout;
+
+    /// <summary>Learns from a reply to one of the first two sends (later ones may answer an earlier send).</summary>
+    public void RecordRoundTrip(OutgoingRequest request, TimeSpan roundTrip)
+    {
+        if (_adaptiveTimeout is not null && request.Sent <= 2)
+        {
+            _adaptiveTimeout.Put(request.To.Endpoint, roundTrip);
+        }
+    }
 
     public CongestionWindow Congestion { get; }
 
