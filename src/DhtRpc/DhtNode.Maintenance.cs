@@ -21,6 +21,7 @@ public sealed partial class DhtNode
 
     private readonly int _downHintsRateLimit;
     private ITimer? _tickTimer;
+    private IDisposable? _networkWatch;
     private long _tick;
     private long _refreshTicks;
     private long _stableTicks;
@@ -29,6 +30,12 @@ public sealed partial class DhtNode
 
     /// <summary>Raised when online or degraded changes.</summary>
     public event Action? NetworkUpdated;
+
+    /// <summary>
+    /// Raised (on the node's context) when the machine's network interfaces or addresses change, followed
+    /// by <see cref="NetworkUpdated"/>; read them with <see cref="System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces"/>.
+    /// </summary>
+    public event Action? NetworkChanged;
 
     /// <summary>Raised after a wake-up from sleep or a resume.</summary>
     public event Action? WokeUp;
@@ -159,6 +166,37 @@ public sealed partial class DhtNode
         NetworkUpdated?.Invoke();
     }
 
+    /// <summary>Subscribes to interface changes; a platform that cannot report them just goes without.</summary>
+    private IDisposable? WatchNetwork(Transport.INetworkInterfaceWatcher? watcher)
+    {
+        if (watcher is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return watcher.Subscribe(() => Post(OnNetworkChanged));
+        }
+        catch (Exception e) when (e is System.Net.NetworkInformation.NetworkInformationException or PlatformNotSupportedException)
+        {
+            LogNetworkWatchUnavailable(_logger, e);
+            return null;
+        }
+    }
+
+    private void OnNetworkChanged()
+    {
+        if (Destroyed)
+        {
+            return;
+        }
+
+        LogNetworkChanged(_logger);
+        NetworkChanged?.Invoke();
+        NetworkUpdated?.Invoke();
+    }
+
     /// <summary>After sleep everything looks old: re-ping soon, refresh now, forget the network we checked.</summary>
     private void OnWakeup()
     {
@@ -224,6 +262,8 @@ public sealed partial class DhtNode
         Destroyed = true;
         _tickTimer?.Dispose();
         _tickTimer = null;
+        _networkWatch?.Dispose();
+        _networkWatch = null;
         foreach (var timer in _delayedPingTimers)
         {
             timer.Dispose();
@@ -237,6 +277,12 @@ public sealed partial class DhtNode
             Closed?.Invoke();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Network interfaces changed")]
+    private static partial void LogNetworkChanged(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Network interface changes cannot be watched here")]
+    private static partial void LogNetworkWatchUnavailable(ILogger logger, Exception error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Network state: online {Online}, degraded {Degraded}")]
     private static partial void LogNetworkState(ILogger logger, bool online, bool degraded);

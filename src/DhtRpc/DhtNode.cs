@@ -59,6 +59,7 @@ public sealed partial class DhtNode : IAsyncDisposable
         }
 
         _tickTimer = options.TimeProvider.CreateTimer(static s => ((DhtNode)s!).Post(((DhtNode)s!).OnTick), this, TickInterval, TickInterval);
+        _networkWatch = WatchNetwork(options.NetworkWatcher ?? options.Transport.InterfaceWatcher);
         Post(() => _ = RunBootstrapAsync());
     }
 

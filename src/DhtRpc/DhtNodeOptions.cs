@@ -47,6 +47,12 @@ public sealed record DhtNodeOptions
     /// </summary>
     public Rpc.AdaptiveTimeoutOptions? AdaptiveTimeout { get; init; }
 
+    /// <summary>
+    /// Where the node learns of network interface changes (raising <see cref="DhtNode.NetworkChanged"/>);
+    /// null uses the transport's (the operating system's for real UDP, none for a simulated network).
+    /// </summary>
+    public Transport.INetworkInterfaceWatcher? NetworkWatcher { get; init; }
+
     public TimeSpan MaxPingDelay { get; init; } = TimeSpan.FromSeconds(10);
 
     public bool SendDownHints { get; init; } = true;

@@ -12,6 +12,9 @@ public interface IDatagramTransport
     /// when the address is in use or cannot be bound.
     /// </summary>
     IDatagramSocket Bind(Ipv4Endpoint localEndpoint);
+
+    /// <summary>Where nodes learn that the machine's network interfaces changed; null when that cannot happen.</summary>
+    INetworkInterfaceWatcher? InterfaceWatcher => null;
 }
 
 /// <summary>Called for each datagram received; the span is only valid during the call.</summary>

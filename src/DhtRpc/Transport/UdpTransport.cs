@@ -48,6 +48,9 @@ public sealed class UdpTransport : IDatagramTransport
     public static void UseInlineSocketCompletions() =>
         Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 
+    /// <summary>The operating system's address-change notifications.</summary>
+    public INetworkInterfaceWatcher InterfaceWatcher => SystemNetworkInterfaceWatcher.Instance;
+
     public IDatagramSocket Bind(Ipv4Endpoint localEndpoint)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);

@@ -101,7 +101,9 @@ public sealed class SuspendScenarios
         Assert.True(CanBind(server), "the server socket is closed");
         Assert.True(CanBind(client), "the client socket is closed");
 
-        var error = await Assert.ThrowsAsync<DhtException>(() => peer.PingAsync(endpoint, options: new RequestOptions { Retry = false }));
+        // A short timeout keeps the ports free only briefly: while they are, another test binding port 0
+        // could be handed one of them, and then the resume below could not rebind it.
+        var error = await Assert.ThrowsAsync<DhtException>(() => peer.PingAsync(endpoint, options: new RequestOptions { Retry = false, Timeout = TimeSpan.FromMilliseconds(100) }));
         Assert.Equal(DhtErrorCode.RequestTimeout, error.Code);
 
         await dht.ResumeAsync(); // resumed
