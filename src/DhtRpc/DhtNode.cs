@@ -365,6 +365,11 @@ public sealed partial class DhtNode : IAsyncDisposable
 
     private Task<DhtResponse> SendAsync(Ipv4Endpoint to, byte[]? token, bool isInternal, ulong command, NodeId? target, byte[]? value, RequestOptions options, CancellationToken cancellationToken)
     {
+        if (options.Ttl is < 0 or > 255)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Ttl, "RequestOptions.Ttl must be 0 (the system default) to 255.");
+        }
+
         var tcs = new TaskCompletionSource<DhtResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
         RunOnContext(() =>
         {
@@ -386,6 +391,7 @@ public sealed partial class DhtNode : IAsyncDisposable
             }
 
             request.Timeout = options.Timeout;
+            request.Ttl = options.Ttl;
             request.OnResponse = (response, _) => tcs.TrySetResult(response);
             request.OnError = (error, _) => tcs.TrySetException(error);
             if (cancellationToken.CanBeCanceled)

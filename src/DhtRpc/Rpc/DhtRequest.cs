@@ -20,5 +20,8 @@ public sealed record RequestOptions
     /// <summary>Per-attempt timeout (default 1 s).</summary>
     public TimeSpan? Timeout { get; init; }
 
+    /// <summary>IP time-to-live of the request's datagrams, 1–255; 0 (the default) leaves the system's.</summary>
+    public int Ttl { get; init; }
+
     internal IDatagramSocket? Socket { get; init; }
 }

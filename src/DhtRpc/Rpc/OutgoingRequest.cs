@@ -56,6 +56,9 @@ internal sealed class OutgoingRequest
 
     public int Sent { get; set; }
 
+    /// <summary>IP time-to-live of each transmission; 0 = the system default.</summary>
+    public int Ttl { get; set; }
+
     public bool Destroyed { get; private set; }
 
     public long StartTimestamp { get; }
@@ -96,7 +99,14 @@ internal sealed class OutgoingRequest
 
         Sent++;
         _io.Congestion.Send();
-        Socket.Send(Buffer, To.Endpoint);
+        if (Ttl > 0)
+        {
+            Socket.Send(Buffer, To.Endpoint, Ttl);
+        }
+        else
+        {
+            Socket.Send(Buffer, To.Endpoint);
+        }
         ArmTimer(Timeout ?? _io.AttemptTimeout(To.Endpoint, Sent));
     }
 

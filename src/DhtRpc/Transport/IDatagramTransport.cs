@@ -32,6 +32,12 @@ public interface IDatagramSocket : IAsyncDisposable
     /// <summary>Sends one datagram, best effort: network errors are counted, never thrown.</summary>
     void Send(ReadOnlySpan<byte> datagram, Ipv4Endpoint to);
 
+    /// <summary>
+    /// Sends one datagram with IP time-to-live <paramref name="ttl"/> (0 = the system default), as
+    /// hole-punching probes do. A transport without hops (a simulated network) sends it plainly.
+    /// </summary>
+    void Send(ReadOnlySpan<byte> datagram, Ipv4Endpoint to, int ttl) => Send(datagram, to);
+
     /// <summary>What this socket could not deliver so far.</summary>
     DatagramCounters Counters => default;
 }

@@ -62,6 +62,47 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
         }
     }
 
+    /// <summary>
+    /// Sets the socket's TTL around the send. Safe because a node sends on its sockets from its serial
+    /// context only, so no other send of this socket can run meanwhile.
+    /// </summary>
+    public void Send(ReadOnlySpan<byte> datagram, Ipv4Endpoint to, int ttl)
+    {
+        if (ttl <= 0)
+        {
+            Send(datagram, to);
+            return;
+        }
+
+        short previous;
+        try
+        {
+            previous = _socket.Ttl;
+            _socket.Ttl = (short)ttl;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            Interlocked.Increment(ref _sendErrors);
+            return;
+        }
+
+        try
+        {
+            Send(datagram, to);
+        }
+        finally
+        {
+            try
+            {
+                _socket.Ttl = previous;
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                // Closed meanwhile: nothing left to restore.
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);

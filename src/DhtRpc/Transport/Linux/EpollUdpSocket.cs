@@ -90,6 +90,64 @@ internal sealed class EpollUdpSocket : IDatagramSocket
         }
     }
 
+    /// <summary>Sends with the TTL in an IP_TTL control message, so no other datagram of the socket is affected.</summary>
+    public unsafe void Send(ReadOnlySpan<byte> datagram, Ipv4Endpoint to, int ttl)
+    {
+        if (ttl <= 0)
+        {
+            Send(datagram, to);
+            return;
+        }
+
+        if (_closing)
+        {
+            Interlocked.Increment(ref _sendErrors);
+            return;
+        }
+
+        var added = false;
+        try
+        {
+            // Keeps the descriptor from being closed (and reused) while the call runs.
+            _socket.SafeHandle.DangerousAddRef(ref added);
+            Span<byte> name = stackalloc byte[16];
+            name.Clear();
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(name, AfInet);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(name[2..4], to.Port);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(name[4..8], to.Address);
+            var control = new IntControlMessage { Length = (nuint)(sizeof(nuint) + 8 + sizeof(int)), Level = IpProtoIp, Type = IpTtl, Value = ttl };
+            fixed (byte* data = datagram)
+            fixed (byte* address = name)
+            {
+                var iov = new IoVec { Base = data, Length = (nuint)datagram.Length };
+                var message = new MsgHdr
+                {
+                    Name = address,
+                    NameLength = 16,
+                    Iov = &iov,
+                    IovLength = 1,
+                    Control = &control,
+                    ControlLength = (nuint)sizeof(IntControlMessage),
+                };
+                if (SendMsg(Fd, &message, 0) < 0)
+                {
+                    Interlocked.Increment(ref _sendErrors);
+                }
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            Interlocked.Increment(ref _sendErrors);
+        }
+        finally
+        {
+            if (added)
+            {
+                _socket.SafeHandle.DangerousRelease();
+            }
+        }
+    }
+
     public ValueTask DisposeAsync()
     {
         lock (_gate)

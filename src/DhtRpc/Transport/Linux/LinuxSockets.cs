@@ -23,6 +23,8 @@ internal static unsafe partial class LinuxSockets
     public const int EfdNonblock = 0x800;
     public const short PollOut = 0x4;
     public const ushort AfInet = 2;
+    public const int IpProtoIp = 0;
+    public const int IpTtl = 2;
 
     /// <summary>sizeof(struct sockaddr_in6): room for either address family.</summary>
     public const int SockAddrSize = 28;
@@ -63,6 +65,9 @@ internal static unsafe partial class LinuxSockets
     [LibraryImport("libc", EntryPoint = "sendmmsg", SetLastError = true)]
     public static partial int SendMmsg(int fd, MmsgHdr* headers, uint count, int flags);
 
+    [LibraryImport("libc", EntryPoint = "sendmsg", SetLastError = true)]
+    public static partial nint SendMsg(int fd, MsgHdr* message, int flags);
+
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     public static partial int Poll(PollFd* fds, nuint count, int timeout);
 
@@ -101,6 +106,17 @@ internal static unsafe partial class LinuxSockets
     {
         public MsgHdr Header;
         public uint Length;
+    }
+
+    /// <summary>A control message carrying one int (struct cmsghdr plus its data, padded to 8 bytes).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct IntControlMessage
+    {
+        public nuint Length;
+        public int Level;
+        public int Type;
+        public int Value;
+        public int Padding;
     }
 
     [StructLayout(LayoutKind.Sequential)]
