@@ -12,9 +12,7 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
     private readonly Socket _socket;
     private readonly CancellationTokenSource _stop = new();
     private Task? _receiveLoop;
-    private long _sendErrors;
-    private long _receiveErrors;
-    private long _handlerErrors;
+    private readonly SocketLosses _losses = new();
 
     public UdpDatagramSocket(Socket socket)
     {
@@ -24,15 +22,7 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
 
     public Ipv4Endpoint LocalEndpoint { get; }
 
-    public DatagramCounters Counters => new(SendErrors, ReceiveErrors, HandlerErrors);
-
-    public long SendErrors => Interlocked.Read(ref _sendErrors);
-
-    /// <summary>Receive errors (ICMP reports surfacing on the socket) and datagrams without an IPv4 sender.</summary>
-    public long ReceiveErrors => Interlocked.Read(ref _receiveErrors);
-
-    /// <summary>Datagrams whose handler threw (the loop goes on).</summary>
-    public long HandlerErrors => Interlocked.Read(ref _handlerErrors);
+    public DatagramCounters Counters => _losses.Snapshot;
 
     public void Start(DatagramHandler handler)
     {
@@ -45,22 +35,7 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
         _receiveLoop = Task.Run(() => ReceiveLoopAsync(handler));
     }
 
-    public void Send(ReadOnlySpan<byte> datagram, Ipv4Endpoint to)
-    {
-        try
-        {
-            _socket.SendTo(datagram, SocketFlags.None, SocketAddressCodec.ForSend(to));
-        }
-        catch (SocketException)
-        {
-            // UDP is best effort; a full buffer or unreachable host is a lost datagram, like on the wire.
-            Interlocked.Increment(ref _sendErrors);
-        }
-        catch (ObjectDisposedException)
-        {
-            Interlocked.Increment(ref _sendErrors);
-        }
-    }
+    public void Send(ReadOnlySpan<byte> datagram, Ipv4Endpoint to) => _losses.SendTo(_socket, datagram, to);
 
     /// <summary>
     /// Sets the socket's TTL around the send. Safe because a node sends on its sockets from its serial
@@ -82,7 +57,7 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            Interlocked.Increment(ref _sendErrors);
+            _losses.SendFailed();
             return;
         }
 
@@ -140,27 +115,18 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
             catch (SocketException)
             {
                 // ICMP errors from earlier sends surface here (connection reset); the socket is still usable.
-                Interlocked.Increment(ref _receiveErrors);
+                _losses.ReceiveFailed();
                 continue;
             }
 
             var from = SocketAddressCodec.Read(address);
             if (from.Port == 0)
             {
-                Interlocked.Increment(ref _receiveErrors);
+                _losses.ReceiveFailed();
                 continue;
             }
 
-            try
-            {
-                handler(this, buffer.AsSpan(0, received), from);
-            }
-#pragma warning disable CA1031 // A failing handler must not end the socket's receive loop.
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-                Interlocked.Increment(ref _handlerErrors);
-            }
+            _losses.Deliver(handler, this, buffer.AsSpan(0, received), from);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using DhtRpc.Encoding;
 using static DhtRpc.Transport.Linux.LinuxSockets;
@@ -59,28 +58,16 @@ internal sealed unsafe class DatagramBatch : IDisposable
     public bool Truncated(int index) => (Headers[index].Header.Flags & MsgTrunc) != 0;
 
     /// <summary>The IPv4 sender of slot <paramref name="index"/>, or port 0 when it is not IPv4.</summary>
-    public Ipv4Endpoint Sender(int index)
-    {
-        var name = new ReadOnlySpan<byte>(_names + (index * SockAddrSize), SockAddrSize);
-        if (Headers[index].Header.NameLength < 8 || BinaryPrimitives.ReadUInt16LittleEndian(name) != AfInet)
-        {
-            return default;
-        }
-
-        return new Ipv4Endpoint(BinaryPrimitives.ReadUInt32BigEndian(name[4..8]), BinaryPrimitives.ReadUInt16BigEndian(name[2..4]));
-    }
+    public Ipv4Endpoint Sender(int index) =>
+        ReadSockAddrIn(new ReadOnlySpan<byte>(_names + (index * SockAddrSize), SockAddrSize), Headers[index].Header.NameLength);
 
     /// <summary>Copies a datagram and its IPv4 destination into slot <paramref name="index"/> for sending.</summary>
     public void Fill(int index, ReadOnlySpan<byte> datagram, Ipv4Endpoint to)
     {
         datagram.CopyTo(new Span<byte>(_buffers + ((nint)index * SlotSize), SlotSize));
         _iov[index].Length = (nuint)datagram.Length;
-        var name = new Span<byte>(_names + (index * SockAddrSize), 16);
-        name.Clear();
-        BinaryPrimitives.WriteUInt16LittleEndian(name, AfInet);
-        BinaryPrimitives.WriteUInt16BigEndian(name[2..4], to.Port);
-        BinaryPrimitives.WriteUInt32BigEndian(name[4..8], to.Address);
-        Headers[index].Header.NameLength = 16;
+        WriteSockAddrIn(new Span<byte>(_names + (index * SockAddrSize), SockAddrSize), to);
+        Headers[index].Header.NameLength = SockAddrInSize;
     }
 
     public void Dispose()

@@ -160,7 +160,7 @@ internal sealed unsafe class EpollLoop
             {
                 if (received < 0 && Marshal.GetLastPInvokeError() is not (EAgain or EIntr))
                 {
-                    socket.CountReceiveError(); // e.g. an ICMP error reported on the socket; it stays usable
+                    socket.Losses.ReceiveFailed(); // e.g. an ICMP error reported on the socket; it stays usable
                 }
 
                 return;
@@ -190,20 +190,11 @@ internal sealed unsafe class EpollLoop
         var from = _receive.Sender(slot);
         if (from.Port == 0 || _receive.Truncated(slot))
         {
-            socket.CountReceiveError();
+            socket.Losses.ReceiveFailed();
             return;
         }
 
-        try
-        {
-            socket.Handler(socket, _receive.Received(slot), from);
-        }
-#pragma warning disable CA1031 // One failing handler must not stop every socket of the process.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            socket.CountHandlerError();
-        }
+        socket.Losses.Deliver(socket.Handler, socket, _receive.Received(slot), from);
     }
 
     /// <summary>Sends the queued datagrams, one sendmmsg per run of the same socket.</summary>

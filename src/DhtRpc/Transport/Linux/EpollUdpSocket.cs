@@ -18,9 +18,7 @@ internal sealed class EpollUdpSocket : IDatagramSocket
     private DatagramHandler? _handler;
     private long _token;
     private volatile bool _closing;
-    private long _sendErrors;
-    private long _receiveErrors;
-    private long _handlerErrors;
+    private readonly SocketLosses _losses = new();
     private Task? _disposal;
 
     public EpollUdpSocket(Socket socket, EpollLoop loop)
@@ -38,15 +36,10 @@ internal sealed class EpollUdpSocket : IDatagramSocket
     public bool IsClosing => _closing;
 
     /// <summary>Datagrams that could not be sent (full buffer, unreachable, closed socket).</summary>
-    public DatagramCounters Counters => new(SendErrors, ReceiveErrors, HandlerErrors);
+    public DatagramCounters Counters => _losses.Snapshot;
 
-    public long SendErrors => Interlocked.Read(ref _sendErrors);
-
-    /// <summary>Receive errors and datagrams refused before the handler (truncated, not IPv4).</summary>
-    public long ReceiveErrors => Interlocked.Read(ref _receiveErrors);
-
-    /// <summary>Datagrams whose handler threw.</summary>
-    public long HandlerErrors => Interlocked.Read(ref _handlerErrors);
+    /// <summary>Where the loop counts what it could not deliver for this socket.</summary>
+    internal SocketLosses Losses => _losses;
 
     internal DatagramHandler Handler => _handler!;
 
@@ -67,7 +60,7 @@ internal sealed class EpollUdpSocket : IDatagramSocket
     {
         if (_closing)
         {
-            Interlocked.Increment(ref _sendErrors);
+            _losses.SendFailed();
             return;
         }
 
@@ -76,18 +69,7 @@ internal sealed class EpollUdpSocket : IDatagramSocket
             return;
         }
 
-        try
-        {
-            _socket.SendTo(datagram, SocketFlags.None, SocketAddressCodec.ForSend(to));
-        }
-        catch (SocketException)
-        {
-            Interlocked.Increment(ref _sendErrors); // best effort, like the wire
-        }
-        catch (ObjectDisposedException)
-        {
-            Interlocked.Increment(ref _sendErrors);
-        }
+        _losses.SendTo(_socket, datagram, to);
     }
 
     /// <summary>Sends with the TTL in an IP_TTL control message, so no other datagram of the socket is affected.</summary>
@@ -101,7 +83,7 @@ internal sealed class EpollUdpSocket : IDatagramSocket
 
         if (_closing)
         {
-            Interlocked.Increment(ref _sendErrors);
+            _losses.SendFailed();
             return;
         }
 
@@ -110,11 +92,8 @@ internal sealed class EpollUdpSocket : IDatagramSocket
         {
             // Keeps the descriptor from being closed (and reused) while the call runs.
             _socket.SafeHandle.DangerousAddRef(ref added);
-            Span<byte> name = stackalloc byte[16];
-            name.Clear();
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(name, AfInet);
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(name[2..4], to.Port);
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(name[4..8], to.Address);
+            Span<byte> name = stackalloc byte[SockAddrInSize];
+            WriteSockAddrIn(name, to);
             var control = new IntControlMessage { Length = (nuint)(sizeof(nuint) + 8 + sizeof(int)), Level = IpProtoIp, Type = IpTtl, Value = ttl };
             fixed (byte* data = datagram)
             fixed (byte* address = name)
@@ -123,7 +102,7 @@ internal sealed class EpollUdpSocket : IDatagramSocket
                 var message = new MsgHdr
                 {
                     Name = address,
-                    NameLength = 16,
+                    NameLength = SockAddrInSize,
                     Iov = &iov,
                     IovLength = 1,
                     Control = &control,
@@ -131,13 +110,13 @@ internal sealed class EpollUdpSocket : IDatagramSocket
                 };
                 if (SendMsg(Fd, &message, 0) < 0)
                 {
-                    Interlocked.Increment(ref _sendErrors);
+                    _losses.SendFailed();
                 }
             }
         }
         catch (ObjectDisposedException)
         {
-            Interlocked.Increment(ref _sendErrors);
+            _losses.SendFailed();
         }
         finally
         {
@@ -187,14 +166,10 @@ internal sealed class EpollUdpSocket : IDatagramSocket
                 continue;
             }
 
-            Interlocked.Increment(ref _sendErrors);
+            _losses.SendFailed();
             done++; // that datagram is lost; try the ones after it
         }
     }
-
-    internal void CountReceiveError() => Interlocked.Increment(ref _receiveErrors);
-
-    internal void CountHandlerError() => Interlocked.Increment(ref _handlerErrors);
 
     private async Task CloseAsync()
     {

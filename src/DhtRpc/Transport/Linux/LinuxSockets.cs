@@ -1,5 +1,7 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using DhtRpc.Encoding;
 
 namespace DhtRpc.Transport.Linux;
 
@@ -70,6 +72,24 @@ internal static unsafe partial class LinuxSockets
 
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     public static partial int Poll(PollFd* fds, nuint count, int timeout);
+
+    /// <summary>sizeof(struct sockaddr_in).</summary>
+    public const int SockAddrInSize = 16;
+
+    /// <summary>Writes <paramref name="endpoint"/> as a sockaddr_in (family in host order, port and address big-endian).</summary>
+    public static void WriteSockAddrIn(Span<byte> target, Ipv4Endpoint endpoint)
+    {
+        target[..SockAddrInSize].Clear();
+        BinaryPrimitives.WriteUInt16LittleEndian(target, AfInet);
+        BinaryPrimitives.WriteUInt16BigEndian(target[2..4], endpoint.Port);
+        BinaryPrimitives.WriteUInt32BigEndian(target[4..8], endpoint.Address);
+    }
+
+    /// <summary>The IPv4 endpoint of a sockaddr of <paramref name="length"/> bytes, or port 0 when it is not IPv4.</summary>
+    public static Ipv4Endpoint ReadSockAddrIn(ReadOnlySpan<byte> source, uint length) =>
+        length < 8 || BinaryPrimitives.ReadUInt16LittleEndian(source) != AfInet
+            ? default
+            : new Ipv4Endpoint(BinaryPrimitives.ReadUInt32BigEndian(source[4..8]), BinaryPrimitives.ReadUInt16BigEndian(source[2..4]));
 
     /// <summary>Writes an epoll_event with <paramref name="events"/> and a 64-bit user value.</summary>
     public static void WriteEpollEvent(byte* target, uint events, long data)
