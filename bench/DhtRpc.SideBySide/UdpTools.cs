@@ -34,8 +34,7 @@ internal static class UdpTools
     /// <summary>Echo with recvmmsg/sendmmsg: each batch received is sent straight back (--batched).</summary>
     private static int EchoBatched(Socket socket)
     {
-        using var batch = new MultiMessage(socket, 64, 2048, withAddresses: true);
-        var lengths = new int[batch.Capacity];
+        using var batch = new MultiMessage(socket, 64, 2048);
         while (true)
         {
             var n = batch.Receive();
@@ -47,10 +46,10 @@ internal static class UdpTools
 
             for (var i = 0; i < n; i++)
             {
-                lengths[i] = batch.Received(i).Length;
+                batch.Fill(i, batch.Received(i), batch.Sender(i)); // back to where it came from
             }
 
-            batch.Send(n, lengths);
+            batch.Send(n);
         }
     }
 
@@ -73,7 +72,7 @@ internal static class UdpTools
         socket.ReceiveBufferSize = 1 << 20;
         using var receive = new MultiMessage(socket, Math.Min(window, 256), 2048);
         using var send = new MultiMessage(socket, Math.Min(window, 256), 64);
-        var lengths = new int[send.Capacity];
+        var request = new byte[64];
         var queued = 0;
 
         var outstanding = new long[65536]; // send timestamp, 0 = not in flight
@@ -89,7 +88,7 @@ internal static class UdpTools
             }
 
             var message = new RequestMessage { Tid = nextTid, To = target, Internal = true, Command = Commands.Ping };
-            lengths[queued] = message.Encode(send.Slot(queued));
+            send.Fill(queued, request.AsSpan(0, message.Encode(request)), target);
             outstanding[nextTid] = Stopwatch.GetTimestamp();
             nextTid++;
             sent++;
@@ -101,7 +100,7 @@ internal static class UdpTools
 
         void Flush()
         {
-            send.Send(queued, lengths);
+            send.Send(queued);
             queued = 0;
         }
 
