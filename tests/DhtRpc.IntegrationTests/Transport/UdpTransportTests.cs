@@ -23,15 +23,12 @@ public sealed class UdpTransportTests
         await using var a = transport.Bind(AnyLoopback);
         await using var b = transport.Bind(AnyLoopback);
         var received = new ConcurrentQueue<(byte[] Data, Ipv4Endpoint From)>();
-        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var arrivals = new Arrivals();
         const int count = 100;
         b.Start((_, data, from) =>
         {
             received.Enqueue((data.ToArray(), from));
-            if (received.Count == count)
-            {
-                all.TrySetResult();
-            }
+            arrivals.Add();
         });
         a.Start((_, _, _) => { });
 
@@ -40,11 +37,11 @@ public sealed class UdpTransportTests
             a.Send(Payload(i, 10 + i), b.LocalEndpoint);
             if (i % 20 == 19)
             {
-                await WaitUntilAsync(() => received.Count >= i + 1);
+                await arrivals.WaitForAsync(i + 1);
             }
         }
 
-        await all.Task.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        await arrivals.WaitForAsync(count);
         Assert.All(received, r => Assert.Equal(a.LocalEndpoint, r.From));
         Assert.Equal(Enumerable.Range(0, count).Select(i => Payload(i, 10 + i)), received.Select(r => r.Data).OrderBy(d => d[0]).ThenBy(d => d.Length), ByteArrayComparer.Instance);
     }
@@ -64,7 +61,12 @@ public sealed class UdpTransportTests
             socket.Send(reply, from);
         });
         var replies = new ConcurrentDictionary<int, byte[]>();
-        client.Start((_, data, _) => replies[data[1]] = data.ToArray());
+        var arrivals = new Arrivals();
+        client.Start((_, data, _) =>
+        {
+            replies[data[1]] = data.ToArray();
+            arrivals.Add();
+        });
 
         const int count = 200;
         for (var i = 0; i < count; i++)
@@ -74,11 +76,12 @@ public sealed class UdpTransportTests
             client.Send(request, server.LocalEndpoint);
             if (i % 25 == 24)
             {
-                await WaitUntilAsync(() => replies.Count >= i + 1);
+                await arrivals.WaitForAsync(i + 1);
             }
         }
 
-        await WaitUntilAsync(() => replies.Count == count);
+        await arrivals.WaitForAsync(count);
+        Assert.Equal(count, replies.Count);
         for (var i = 0; i < count; i++)
         {
             var expected = Payload(i, 32);
@@ -112,24 +115,22 @@ public sealed class UdpTransportTests
         var transport = Transport(engine);
         await using var client = transport.Bind(AnyLoopback);
         await using var server = transport.Bind(AnyLoopback);
-        var calls = 0;
-        var second = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = new Arrivals();
         server.Start((_, data, _) =>
         {
-            if (Interlocked.Increment(ref calls) == 1)
+            calls.Add();
+            if (data[0] == 1)
             {
                 throw new InvalidOperationException("handler failure under test");
             }
-
-            second.TrySetResult();
         });
         client.Start((_, _, _) => { });
 
         client.Send([1], server.LocalEndpoint);
-        await WaitUntilAsync(() => Volatile.Read(ref calls) == 1);
+        await calls.WaitForAsync(1);
         client.Send([2], server.LocalEndpoint);
 
-        await second.Task.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        await calls.WaitForAsync(2);
         Assert.Equal(new DatagramCounters(0, 0, 1), server.Counters);
     }
 
@@ -167,13 +168,18 @@ public sealed class UdpTransportTests
         sender.Start((_, _, _) => { });
         var sockets = new List<IDatagramSocket>();
         var got = new ConcurrentDictionary<Ipv4Endpoint, byte[]>();
+        var arrivals = new Arrivals();
         try
         {
             for (var i = 0; i < 200; i++)
             {
                 var socket = transport.Bind(AnyLoopback);
                 sockets.Add(socket);
-                socket.Start((s, data, _) => got[s.LocalEndpoint] = data.ToArray());
+                socket.Start((s, data, _) =>
+                {
+                    got[s.LocalEndpoint] = data.ToArray();
+                    arrivals.Add();
+                });
             }
 
             foreach (var socket in sockets)
@@ -181,7 +187,8 @@ public sealed class UdpTransportTests
                 sender.Send(System.Text.Encoding.ASCII.GetBytes(socket.LocalEndpoint.ToString()), socket.LocalEndpoint);
             }
 
-            await WaitUntilAsync(() => got.Count == sockets.Count);
+            await arrivals.WaitForAsync(sockets.Count);
+            Assert.Equal(sockets.Count, got.Count);
             Assert.All(sockets, s => Assert.Equal(s.LocalEndpoint.ToString(), System.Text.Encoding.ASCII.GetString(got[s.LocalEndpoint])));
         }
         finally
@@ -235,13 +242,41 @@ public sealed class UdpTransportTests
         return bytes;
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    /// <summary>Datagrams handled so far; a test waits for a count without polling.</summary>
+    private sealed class Arrivals
     {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
+        private readonly Lock _gate = new();
+        private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
+        private int _count;
+
+        public void Add()
         {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for datagrams");
-            await Task.Delay(5, TestContext.Current.CancellationToken);
+            lock (_gate)
+            {
+                _count++;
+                foreach (var waiter in _waiters.Where(w => w.Count <= _count).ToList())
+                {
+                    _waiters.Remove(waiter);
+                    waiter.Done.TrySetResult();
+                }
+            }
+        }
+
+        /// <summary>Completes once <paramref name="count"/> datagrams have been handled; fails after the test's patience.</summary>
+        public Task WaitForAsync(int count)
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_gate)
+            {
+                if (_count >= count)
+                {
+                    return Task.CompletedTask;
+                }
+
+                _waiters.Add((count, done));
+            }
+
+            return done.Task.WaitAsync(Patience, TestContext.Current.CancellationToken);
         }
     }
 
