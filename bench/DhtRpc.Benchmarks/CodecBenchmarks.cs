@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using DhtRpc.Encoding;
-using DhtRpc.Messages;
+using DhtRpc.Wire;
 
 namespace DhtRpc.Benchmarks;
 

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using DhtRpc.Crypto;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using DhtRpc.Routing;
 
 namespace DhtRpc.Benchmarks;

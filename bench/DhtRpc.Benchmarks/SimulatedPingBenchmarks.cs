@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using DhtRpc.Simulation;
 
 namespace DhtRpc.Benchmarks;

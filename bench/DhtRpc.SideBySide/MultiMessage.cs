@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using DhtRpc.Transport.Linux;
 
 namespace DhtRpc.SideBySide;

@@ -1,7 +1,8 @@
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using DhtRpc.Storage;
 using DhtRpc.Storage.Client;
 using DhtRpc.Storage.Stores;
@@ -163,7 +164,7 @@ internal static partial class OurNodes
         {
             ["impl"] = "ours",
             ["nodes"] = nodes.Count + 1,
-            ["size"] = System.Text.Encoding.UTF8.GetByteCount(DocumentOf(0, size)),
+            ["size"] = Encoding.UTF8.GetByteCount(DocumentOf(0, size)),
             ["puts"] = puts,
             ["putFailures"] = putFailures,
             ["putsPerSecond"] = puts / putSeconds,

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using DhtRpc.Rpc;
 
 namespace DhtRpc.Cli;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 
 namespace DhtRpc.Cli;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using DhtRpc.Storage.Client;
 using DhtRpc.Storage.Json;
 
@@ -62,9 +63,9 @@ internal static class DemoCommand
         {
             await NetworkCommand.StartAsync(nodes, count, [bootstrapAddress], host, null, stop).ConfigureAwait(false);
 
-            var text = System.Text.Encoding.UTF8.GetString(SampleBytes());
+            var text = Encoding.UTF8.GetString(SampleBytes());
             var json = JsJson.Normalize(text);
-            Console.WriteLine($"3. A client stores the sample JSON ({System.Text.Encoding.UTF8.GetByteCount(json)} bytes once normalised as JavaScript would) and reads it back by its hash.");
+            Console.WriteLine($"3. A client stores the sample JSON ({Encoding.UTF8.GetByteCount(json)} bytes once normalised as JavaScript would) and reads it back by its hash.");
             await using var client = await ClientNode.ConnectAsync([bootstrapAddress], host, stop).ConfigureAwait(false);
             var storage = new DhtStorageClient(client);
             var put = await storage.PutJsonAsync(json, null, stop).ConfigureAwait(false);

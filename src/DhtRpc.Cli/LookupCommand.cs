@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 
 namespace DhtRpc.Cli;
 
@@ -22,7 +23,7 @@ internal static class LookupCommand
             async stop =>
             {
                 var text = result.GetValue(target)!;
-                var id = NodeId.TryParse(text, out var parsed) ? parsed : NodeId.Read(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+                var id = NodeId.TryParse(text, out var parsed) ? parsed : NodeId.Read(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
                 await using var node = await client.ConnectAsync(result, stop).ConfigureAwait(false);
                 var query = node.FindNode(id);
                 await query.ToListAsync(stop).ConfigureAwait(false);

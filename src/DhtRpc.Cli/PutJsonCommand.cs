@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text;
 using System.Text.Json;
 using DhtRpc.Storage.Client;
 using DhtRpc.Storage.Json;
@@ -39,7 +40,7 @@ internal static class PutJsonCommand
             throw new CliException($"File '{path}' does not exist.");
         }
 
-        var text = System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(path));
+        var text = Encoding.UTF8.GetString(File.ReadAllBytes(path));
         if (!JsJson.TryNormalize(text, out var normalized, out var error))
         {
             throw new CliException($"'{path}' is not valid JSON: {error}");

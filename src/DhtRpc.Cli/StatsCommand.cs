@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using DhtRpc.Storage;
 using DhtRpc.Storage.Client;
 

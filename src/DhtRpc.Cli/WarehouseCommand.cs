@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using DhtRpc.Storage.Client;
 using DhtRpc.Storage.Protocol;
 
@@ -44,7 +45,7 @@ internal static class WarehouseCommand
                 }
 
                 var named = NamedNode(result, node);
-                var bytes = System.Text.Encoding.UTF8.GetBytes(result.GetValue(value)!);
+                var bytes = Encoding.UTF8.GetBytes(result.GetValue(value)!);
                 if (bytes.Length > MaxDatagramValue)
                 {
                     throw new UsageException($"VALUE is {bytes.Length} bytes, but a warehouse value travels in one UDP datagram and must stay under {MaxDatagramValue} bytes (nodes accept 60000 by default); use `dht put` for large values.");
@@ -116,7 +117,7 @@ internal static class WarehouseCommand
                     throw new CliException(named is { } n ? $"Warehouse {n} does not hold '{k}'." : $"No warehouse near '{k}' holds it.");
                 }
 
-                var text = System.Text.Encoding.UTF8.GetString(item.Value);
+                var text = Encoding.UTF8.GetString(item.Value);
                 Console.WriteLine(result.GetValue(client.Json)
                     ? JsonSerializer.Serialize(new { key = k, value = text, size = item.Value.Length, from = item.From.ToString() })
                     : text);

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using DhtRpc.Transport;
 
 namespace DhtRpc.Simulation;

@@ -21,10 +21,10 @@ public sealed class SimulatedSwarm
     public DhtNode this[int index] => Nodes[index];
 
     /// <summary>A node's server socket as a loopback endpoint (where others reach it).</summary>
-    public static DhtRpc.Encoding.Ipv4Endpoint ServerOf(DhtNode node)
+    public static DhtRpc.Wire.Ipv4Endpoint ServerOf(DhtNode node)
     {
         ArgumentNullException.ThrowIfNull(node);
-        return DhtRpc.Encoding.Ipv4Endpoint.Loopback(node.ServerEndpoint!.Value.Port);
+        return DhtRpc.Wire.Ipv4Endpoint.Loopback(node.ServerEndpoint!.Value.Port);
     }
 
     /// <summary>The bootstrap entry of the first node ("localhost:PORT").</summary>

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using DhtRpc.Rpc;
 using DhtRpc.Storage.Protocol;
 using DhtRpc.Storage.Stores;
@@ -263,7 +263,7 @@ public sealed partial class StorageNode
     {
         var offset = 0;
         if (request.Value is { Length: > 0 } value &&
-            !int.TryParse(System.Text.Encoding.ASCII.GetString(value), NumberStyles.None, CultureInfo.InvariantCulture, out offset))
+            !int.TryParse(Encoding.ASCII.GetString(value), NumberStyles.None, CultureInfo.InvariantCulture, out offset))
         {
             Refuse(request, StorageErrors.Malformed);
             return;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using DhtRpc.Rpc;
 using DhtRpc.Storage.Protocol;
 using DhtRpc.Storage.Stores;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 
 namespace DhtRpc;
 

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using DhtRpc.Crypto;
-using DhtRpc.Encoding;
-using DhtRpc.Messages;
+using DhtRpc.Wire;
 using DhtRpc.Rpc;
 using DhtRpc.Threading;
 using DhtRpc.Transport;

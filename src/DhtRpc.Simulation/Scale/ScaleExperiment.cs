@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using DhtRpc.Crypto;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 
 namespace DhtRpc.Simulation.Scale;
 

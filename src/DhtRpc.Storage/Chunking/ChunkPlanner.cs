@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 
 namespace DhtRpc.Storage.Chunking;
 

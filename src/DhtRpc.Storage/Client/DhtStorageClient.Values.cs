@@ -1,4 +1,5 @@
-using DhtRpc.Encoding;
+using System.Text;
+using DhtRpc.Wire;
 using DhtRpc.Storage.Chunking;
 using DhtRpc.Storage.Json;
 
@@ -79,6 +80,6 @@ public sealed partial class DhtStorageClient
     public async Task<string?> GetJsonAsync(NodeId key, CancellationToken cancellationToken = default)
     {
         var bytes = await GetAsync(key, null, cancellationToken).ConfigureAwait(true);
-        return bytes is null ? null : System.Text.Encoding.UTF8.GetString(bytes);
+        return bytes is null ? null : Encoding.UTF8.GetString(bytes);
     }
 }

@@ -1,5 +1,5 @@
 using System.Runtime.ExceptionServices;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using DhtRpc.Query;
 using DhtRpc.Rpc;
 using DhtRpc.Storage.Protocol;

@@ -1,4 +1,4 @@
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using DhtRpc.Storage.Protocol;
 
 namespace DhtRpc.Storage.Client;

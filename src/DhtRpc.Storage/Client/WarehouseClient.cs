@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
-using DhtRpc.Encoding;
+using System.Text;
+using DhtRpc.Wire;
 using DhtRpc.Rpc;
 using DhtRpc.Storage.Protocol;
 using NSec.Cryptography;
@@ -29,7 +30,7 @@ public sealed class WarehouseClient
 
     public DhtNode Node { get; }
 
-    public static NodeId TargetOf(string key) => NodeId.Read(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
+    public static NodeId TargetOf(string key) => NodeId.Read(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
     /// <summary>Warehouses near <paramref name="target"/> that answer STORE's query phase with a token, closest first.</summary>
     public async Task<IReadOnlyList<WarehouseCandidate>> FindWarehousesAsync(NodeId target, CancellationToken cancellationToken = default)
@@ -97,7 +98,7 @@ public sealed class WarehouseClient
         var items = new List<InventoryItem>();
         for (var page = 0; page < 100_000; page++)
         {
-            var offset = System.Text.Encoding.ASCII.GetBytes(items.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var offset = Encoding.ASCII.GetBytes(items.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
             var reply = await Node.RequestAsync(new DhtRequest(StorageCommands.WarehouseList, new NodeId(), items.Count == 0 ? null : offset), warehouse, cancellationToken: cancellationToken).ConfigureAwait(true);
             ThrowIfError(reply);
             var batch = reply.Value is { } value ? InventoryPage.Parse(value) : [];
@@ -119,7 +120,7 @@ public sealed class WarehouseClient
         var candidate = await AskTokenAsync(target, warehouse, cancellationToken).ConfigureAwait(true);
         var reply = await Node.RequestAsync(new DhtRequest(StorageCommands.WarehouseDelete, target, null, candidate.Token), warehouse, cancellationToken: cancellationToken).ConfigureAwait(true);
         ThrowIfError(reply);
-        return reply.Value is { } value ? System.Text.Encoding.UTF8.GetString(value) : "";
+        return reply.Value is { } value ? Encoding.UTF8.GetString(value) : "";
     }
 
     /// <summary>Deletes an owner-signed item from one warehouse.</summary>
@@ -130,7 +131,7 @@ public sealed class WarehouseClient
         var envelope = SignedEnvelope.Create(owner, SignedEnvelope.Purpose.Delete, target, sequence, []);
         var reply = await Node.RequestAsync(new DhtRequest(StorageCommands.WarehouseDeleteSigned, target, envelope, candidate.Token), warehouse, cancellationToken: cancellationToken).ConfigureAwait(true);
         ThrowIfError(reply);
-        return reply.Value is { } value ? System.Text.Encoding.UTF8.GetString(value) : "";
+        return reply.Value is { } value ? Encoding.UTF8.GetString(value) : "";
     }
 
     /// <summary>Access statistics of a key from every warehouse a lookup finds holding it.</summary>

@@ -92,7 +92,7 @@ public static class InventoryPage
     {
         ArgumentNullException.ThrowIfNull(item);
         var hex = item.Key.ToString();
-        var text = System.Text.Encoding.UTF8.GetString(item.Value);
+        var text = Encoding.UTF8.GetString(item.Value);
         return new InventoryItem
         {
             Key = hex[..16] + "...",

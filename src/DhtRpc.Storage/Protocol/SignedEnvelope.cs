@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using NSec.Cryptography;
 
 namespace DhtRpc.Storage.Protocol;

@@ -1,4 +1,4 @@
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using Microsoft.Data.Sqlite;
 
 namespace DhtRpc.Storage.Stores;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using NSec.Cryptography;
 
 namespace DhtRpc.Crypto;

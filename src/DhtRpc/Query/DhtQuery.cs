@@ -1,5 +1,5 @@
 using DhtRpc.Crypto;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using DhtRpc.Rpc;
 
 namespace DhtRpc.Query;

@@ -1,5 +1,4 @@
-using DhtRpc.Encoding;
-using DhtRpc.Messages;
+using DhtRpc.Wire;
 
 namespace DhtRpc.Rpc;
 

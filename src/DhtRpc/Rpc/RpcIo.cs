@@ -1,7 +1,6 @@
 using System.Buffers;
 using DhtRpc.Crypto;
-using DhtRpc.Encoding;
-using DhtRpc.Messages;
+using DhtRpc.Wire;
 using DhtRpc.Transport;
 
 namespace DhtRpc.Rpc;

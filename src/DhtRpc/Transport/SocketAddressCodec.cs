@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 
 namespace DhtRpc.Transport;
 

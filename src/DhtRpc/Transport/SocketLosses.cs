@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 
 namespace DhtRpc.Transport;
 

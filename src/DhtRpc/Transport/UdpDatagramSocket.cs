@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 
 namespace DhtRpc.Transport;
 

@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using DhtRpc.Transport.Linux;
 
 namespace DhtRpc.Transport;

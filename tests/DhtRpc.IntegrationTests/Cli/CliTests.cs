@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using DhtRpc.Crypto;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using DhtRpc.IntegrationTests.Interop;
 
 namespace DhtRpc.IntegrationTests.Cli;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
-using DhtRpc.Encoding;
+using System.Text;
+using DhtRpc.Wire;
 using DhtRpc.Rpc;
 
 namespace DhtRpc.IntegrationTests.Interop;
@@ -30,7 +31,7 @@ public sealed class ContentStoreScriptTests
             var file = Path.Combine(dir.FullName, "doc.json");
             await File.WriteAllTextAsync(file, "{\n  \"name\": \"dht\",\n  \"values\": [1, 2, 3],\n  \"nested\": { \"ok\": true, \"text\": \"h\u00e9llo\" }\n}\n");
             var normalised = "{\"name\":\"dht\",\"values\":[1,2,3],\"nested\":{\"ok\":true,\"text\":\"h\u00e9llo\"}}";
-            var bytes = System.Text.Encoding.UTF8.GetBytes(normalised);
+            var bytes = Encoding.UTF8.GetBytes(normalised);
             var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
             var bootstrap = boot.Address;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using DhtRpc.Rpc;
 
 namespace DhtRpc.IntegrationTests.Interop;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using DhtRpc.Crypto;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using DhtRpc.Query;
 
 namespace DhtRpc.IntegrationTests.Interop;

@@ -56,8 +56,8 @@ internal sealed class JsPeer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
             StandardInputEncoding = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
-            StandardOutputEncoding = System.Text.Encoding.UTF8,
-            StandardErrorEncoding = System.Text.Encoding.UTF8,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
         };
         info.ArgumentList.Add(Path.Combine(RepoPaths.Interop, "peer.mjs"));
         var process = Process.Start(info) ?? throw new JsPeerException("node did not start");

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using DhtRpc.Rpc;
 using DhtRpc.Storage.Client;
 using DhtRpc.Storage.Json;
@@ -32,7 +33,7 @@ public sealed class StorageInteropTests
         var file = Path.Combine(AppContext.BaseDirectory, "TestData", "sample.json");
         var text = await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken);
         var normalized = JsJson.Normalize(text);
-        var bytes = System.Text.Encoding.UTF8.GetBytes(normalized);
+        var bytes = Encoding.UTF8.GetBytes(normalized);
 
         // JavaScript inserts, our nodes store.
         var insert = await RunScriptAsync("study-insert-json.mjs", file, "--bootstrap", bootstrap, "--timeout", "30000");
@@ -97,7 +98,7 @@ public sealed class StorageInteropTests
             Assert.Null(stored["value"]);
             var held = warehouse.Store.Get(ItemSpace.Warehouse, NodeId.Parse(Sha256Hex(key)));
             Assert.NotNull(held);
-            Assert.Equal(value, System.Text.Encoding.UTF8.GetString(held!.Value));
+            Assert.Equal(value, Encoding.UTF8.GetString(held!.Value));
         }
 
         // GET returns each value.
@@ -253,7 +254,7 @@ public sealed class StorageInteropTests
             var offset = page == 0 ? null : Hex(entries.Count.ToString(CultureInfo.InvariantCulture));
             var reply = await RequestAsync(peer, node, to, StorageCommands.WarehouseList, new string('0', 64), offset, null);
             Assert.Equal(0, (int)reply["error"]!);
-            var json = System.Text.Encoding.UTF8.GetString(Convert.FromHexString((string)reply["value"]!));
+            var json = Encoding.UTF8.GetString(Convert.FromHexString((string)reply["value"]!));
             var items = JsonNode.Parse(json)!.AsArray();
             if (items.Count == 0)
             {
@@ -274,9 +275,9 @@ public sealed class StorageInteropTests
         return entry!;
     }
 
-    private static string Sha256Hex(string text) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+    private static string Sha256Hex(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-    private static string Hex(string text) => Convert.ToHexStringLower(System.Text.Encoding.UTF8.GetBytes(text));
+    private static string Hex(string text) => Convert.ToHexStringLower(Encoding.UTF8.GetBytes(text));
 
     private static string LastLine(string output) =>
         output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];

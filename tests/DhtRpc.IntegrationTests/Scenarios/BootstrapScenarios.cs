@@ -1,4 +1,4 @@
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using static DhtRpc.IntegrationTests.Scenarios.Loopback;
 
 namespace DhtRpc.IntegrationTests.Scenarios;

@@ -1,4 +1,5 @@
-using DhtRpc.Encoding;
+using System.Text;
+using DhtRpc.Wire;
 using DhtRpc.Rpc;
 using DhtRpc.Storage;
 using DhtRpc.Storage.Client;
@@ -37,7 +38,7 @@ public sealed class RestartTests(ITestOutputHelper output)
                 keys.Add(put.Key);
             }
 
-            var items = Enumerable.Range(0, 6).ToDictionary(i => $"item-{i}", i => System.Text.Encoding.UTF8.GetBytes($"warehouse value {i}"));
+            var items = Enumerable.Range(0, 6).ToDictionary(i => $"item-{i}", i => Encoding.UTF8.GetBytes($"warehouse value {i}"));
             var storedOn = new Dictionary<string, IReadOnlyList<Ipv4Endpoint>>();
             foreach (var (key, value) in items)
             {

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using DhtRpc.Encoding;
+using System.Text;
+using DhtRpc.Wire;
 using DhtRpc.Transport;
 using DhtRpc.Transport.Linux;
 
@@ -184,12 +185,12 @@ public sealed class UdpTransportTests
 
             foreach (var socket in sockets)
             {
-                sender.Send(System.Text.Encoding.ASCII.GetBytes(socket.LocalEndpoint.ToString()), socket.LocalEndpoint);
+                sender.Send(Encoding.ASCII.GetBytes(socket.LocalEndpoint.ToString()), socket.LocalEndpoint);
             }
 
             await arrivals.WaitForAsync(sockets.Count);
             Assert.Equal(sockets.Count, got.Count);
-            Assert.All(sockets, s => Assert.Equal(s.LocalEndpoint.ToString(), System.Text.Encoding.ASCII.GetString(got[s.LocalEndpoint])));
+            Assert.All(sockets, s => Assert.Equal(s.LocalEndpoint.ToString(), Encoding.ASCII.GetString(got[s.LocalEndpoint])));
         }
         finally
         {

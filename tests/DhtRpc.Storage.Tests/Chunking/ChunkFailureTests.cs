@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using DhtRpc.Storage.Chunking;
 
 namespace DhtRpc.Storage.Tests.Chunking;

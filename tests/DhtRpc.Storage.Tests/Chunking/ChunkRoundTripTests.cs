@@ -1,3 +1,4 @@
+using System.Text;
 using DhtRpc.Storage.Chunking;
 using DhtRpc.Threading;
 
@@ -46,7 +47,7 @@ public sealed class ChunkRoundTripTests
     [InlineData("DHTM\u0001\u0000")]
     public async Task Small_values_starting_with_the_magic_get_a_manifest(string text)
     {
-        var value = System.Text.Encoding.ASCII.GetBytes(text);
+        var value = Encoding.ASCII.GetBytes(text);
         var plan = ChunkPlanner.Plan(value, BlockSize);
 
         Assert.True(plan.IsChunked);

@@ -16,7 +16,7 @@ public sealed class JsJsonTests
     public void Sample_file_hashes_to_the_known_content_hash()
     {
         // Read the bytes and decode them without dropping a BOM, as fs.readFileSync(path, 'utf8') does.
-        var text = System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "TestData", "sample.json")));
+        var text = Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "TestData", "sample.json")));
 
         var hash = Convert.ToHexStringLower(SHA256.HashData(JsJson.NormalizeToUtf8(text)));
 
@@ -120,7 +120,7 @@ public sealed class JsJsonTests
     [Fact]
     public void Byte_order_mark_is_rejected_with_a_message_that_names_it()
     {
-        var withBom = System.Text.Encoding.UTF8.GetString([0xEF, 0xBB, 0xBF, (byte)'{', (byte)'}']);
+        var withBom = Encoding.UTF8.GetString([0xEF, 0xBB, 0xBF, (byte)'{', (byte)'}']);
 
         Assert.False(JsJson.TryNormalize(withBom, out _, out var error));
 

@@ -62,7 +62,7 @@ internal static class NodeJsonOracle
                 sb.Append('>').Append(ToBase64Utf16(input)).Append('\n');
             }
 
-            await File.WriteAllTextAsync(inputPath, sb.ToString(), System.Text.Encoding.ASCII);
+            await File.WriteAllTextAsync(inputPath, sb.ToString(), Encoding.ASCII);
 
             var psi = new ProcessStartInfo("node")
             {
@@ -111,7 +111,7 @@ internal static class NodeJsonOracle
                 }
             }
 
-            var lines = (await File.ReadAllTextAsync(outputPath, System.Text.Encoding.ASCII))
+            var lines = (await File.ReadAllTextAsync(outputPath, Encoding.ASCII))
                 .Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal(inputs.Count, lines.Length);
             var results = new List<NodeJsonResult>(lines.Length);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
-using DhtRpc.Encoding;
+using System.Text;
+using DhtRpc.Wire;
 using DhtRpc.Rpc;
 using DhtRpc.Simulation;
 using DhtRpc.Storage.Client;
@@ -78,7 +79,7 @@ public sealed class ContentStoreTests
     {
         var (swarm, _) = StorageSwarm(30);
         var client = new DhtStorageClient(swarm[29]);
-        var text = System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "TestData", "sample.json")));
+        var text = Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "TestData", "sample.json")));
         var put = swarm.Run(() => client.PutJsonAsync(text));
         Assert.Equal("fe55bb60efb0b18d59e644a55263b4be25d8c5217dfd55a7d18eb37f5958a494", put.Key.ToString());
         Assert.Equal(20, put.Replicas);

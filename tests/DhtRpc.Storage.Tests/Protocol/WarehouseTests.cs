@@ -1,4 +1,5 @@
-using DhtRpc.Encoding;
+using System.Text;
+using DhtRpc.Wire;
 using DhtRpc.Rpc;
 using DhtRpc.Simulation;
 using DhtRpc.Storage.Client;
@@ -28,14 +29,14 @@ public sealed class WarehouseTests
         // 1. Store with metadata (empty reply means stored).
         foreach (var (key, value) in Items)
         {
-            var result = swarm.Run(() => client.StoreOnAsync(key, System.Text.Encoding.UTF8.GetBytes(value), warehouse));
+            var result = swarm.Run(() => client.StoreOnAsync(key, Encoding.UTF8.GetBytes(value), warehouse));
             Assert.Equal([warehouse], result.StoredOn);
         }
 
         // 2. Retrieve.
         foreach (var (key, value) in Items)
         {
-            Assert.Equal(value, System.Text.Encoding.UTF8.GetString(swarm.Run(() => client.GetFromAsync(key, warehouse))!));
+            Assert.Equal(value, Encoding.UTF8.GetString(swarm.Run(() => client.GetFromAsync(key, warehouse))!));
         }
 
         // 3. Inventory with metadata, in pages that fit a datagram.
@@ -128,7 +129,7 @@ public sealed class WarehouseTests
         Assert.Empty(swarm.Run(() => client.StoreSignedAsync(stranger, "profile", "evil"u8.ToArray(), sequence: 9)).StoredOn);
         Assert.Empty(swarm.Run(() => client.StoreSignedAsync(owner, "profile", "old"u8.ToArray(), sequence: 1)).StoredOn);
         Assert.Equal(3, swarm.Run(() => client.StoreSignedAsync(owner, "profile", "v2"u8.ToArray(), sequence: 2)).StoredOn.Count);
-        Assert.Equal("v2", System.Text.Encoding.UTF8.GetString(swarm.Run(() => client.GetFromAsync("profile", warehouse))!));
+        Assert.Equal("v2", Encoding.UTF8.GetString(swarm.Run(() => client.GetFromAsync("profile", warehouse))!));
         Assert.Equal(StorageErrors.NotOwner, Assert.Throws<StorageRefusedException>(() => swarm.Run(() => client.DeleteSignedFromAsync(stranger, "profile", 3, warehouse))).Code);
         Assert.Equal("deleted", swarm.Run(() => client.DeleteSignedFromAsync(owner, "profile", 3, warehouse)));
         Assert.True(storage.Sum(s => s.Stats.Refused(StorageErrors.NotOwner)) >= 3);
@@ -142,7 +143,7 @@ public sealed class WarehouseTests
         var warehouse = ContentStoreTests.SimulatedSwarmEndpoint(swarm[1]);
         for (var i = 0; i < 25; i++)
         {
-            swarm.Run(() => client.StoreOnAsync($"item-{i}", System.Text.Encoding.UTF8.GetBytes(new string('x', 100)), warehouse));
+            swarm.Run(() => client.StoreOnAsync($"item-{i}", Encoding.UTF8.GetBytes(new string('x', 100)), warehouse));
         }
 
         var firstPage = swarm.Run(() => swarm[2].RequestAsync(new DhtRequest(StorageCommands.WarehouseList, new NodeId()), warehouse));

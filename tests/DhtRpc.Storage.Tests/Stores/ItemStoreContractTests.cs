@@ -1,4 +1,4 @@
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using DhtRpc.Storage.Stores;
 using static DhtRpc.Storage.Tests.Stores.Items;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using DhtRpc.Storage.Stores;
 using Microsoft.Data.Sqlite;
 using static DhtRpc.Storage.Tests.Stores.Items;

@@ -1,4 +1,4 @@
-using DhtRpc.Messages;
+using DhtRpc.Wire;
 using Xunit;
 
 namespace DhtRpc.Tests.Codec;

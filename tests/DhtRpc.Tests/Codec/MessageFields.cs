@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using DhtRpc.Encoding;
-using DhtRpc.Messages;
+using DhtRpc.Wire;
 
 namespace DhtRpc.Tests.Codec;
 

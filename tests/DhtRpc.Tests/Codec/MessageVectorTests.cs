@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using DhtRpc.Encoding;
-using DhtRpc.Messages;
+using DhtRpc.Wire;
 using Xunit;
 
 namespace DhtRpc.Tests.Codec;

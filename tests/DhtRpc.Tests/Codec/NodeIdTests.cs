@@ -1,6 +1,6 @@
 using System.Globalization;
 using DhtRpc.Crypto;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using Xunit;
 
 namespace DhtRpc.Tests.Codec;

@@ -1,5 +1,4 @@
-using DhtRpc.Encoding;
-using DhtRpc.Messages;
+using DhtRpc.Wire;
 using Xunit;
 
 namespace DhtRpc.Tests.Codec;

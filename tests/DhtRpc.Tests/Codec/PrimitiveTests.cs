@@ -1,5 +1,6 @@
+using System.Text;
 using System.Text.Json.Nodes;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using Xunit;
 
 namespace DhtRpc.Tests.Codec;
@@ -117,7 +118,7 @@ public sealed class PrimitiveTests
         }
         else if (entry["valueAscii"] is JsonNode ascii)
         {
-            value = System.Text.Encoding.ASCII.GetBytes(ascii.GetValue<string>());
+            value = Encoding.ASCII.GetBytes(ascii.GetValue<string>());
         }
         else
         {

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 
 namespace DhtRpc.Tests.Codec;
 

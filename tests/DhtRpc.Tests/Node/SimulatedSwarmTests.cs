@@ -1,5 +1,5 @@
 using DhtRpc.Simulation;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using Xunit;
 
 namespace DhtRpc.Tests.Node;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Text;
 using DhtRpc.Simulation.Reporting;
 using Xunit;
 
@@ -32,7 +33,7 @@ public sealed class PngImageTests
 
         foreach (var chunk in chunks)
         {
-            var typed = System.Text.Encoding.ASCII.GetBytes(chunk.Type).Concat(chunk.Data).ToArray();
+            var typed = Encoding.ASCII.GetBytes(chunk.Type).Concat(chunk.Data).ToArray();
             Assert.Equal(Crc32.Compute(typed), chunk.Crc);
         }
 
@@ -66,7 +67,7 @@ public sealed class PngImageTests
         while (i < bytes.Length)
         {
             var length = (int)BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(i));
-            var type = System.Text.Encoding.ASCII.GetString(bytes, i + 4, 4);
+            var type = Encoding.ASCII.GetString(bytes, i + 4, 4);
             var data = bytes.AsSpan(i + 8, length).ToArray();
             var crc = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(i + 8 + length));
             chunks.Add((type, data, crc));

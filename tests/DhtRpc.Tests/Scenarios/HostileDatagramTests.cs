@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
-using DhtRpc.Encoding;
-using DhtRpc.Messages;
+using DhtRpc.Wire;
 using DhtRpc.Rpc;
 using DhtRpc.Simulation;
 using DhtRpc.Tests.Codec;

@@ -1,5 +1,5 @@
 using DhtRpc.Simulation;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using DhtRpc.Query;
 using DhtRpc.Rpc;
 using DhtRpc.Tests.Node;

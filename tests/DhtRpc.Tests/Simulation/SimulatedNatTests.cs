@@ -1,4 +1,4 @@
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using DhtRpc.Simulation;
 using Xunit;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using DhtRpc.Simulation;
 using DhtRpc.Transport;
 using Xunit;

@@ -1,5 +1,5 @@
 using System.Net;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using DhtRpc.Threading;
 using DhtRpc.Transport;
 using Xunit;

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using static DhtRpc.Transport.Linux.LinuxSockets;
 
 namespace DhtRpc.Transport.Linux;

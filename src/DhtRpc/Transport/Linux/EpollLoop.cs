@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using static DhtRpc.Transport.Linux.LinuxSockets;
 
 namespace DhtRpc.Transport.Linux;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 using static DhtRpc.Transport.Linux.LinuxSockets;
 
 namespace DhtRpc.Transport.Linux;

@@ -1,4 +1,4 @@
-namespace DhtRpc.Messages;
+namespace DhtRpc.Wire;
 
 /// <summary>First byte of every datagram: high nibble = type, low two bits = version 3.</summary>
 public static class MessageType

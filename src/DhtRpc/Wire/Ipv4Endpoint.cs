@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 
-namespace DhtRpc.Encoding;
+namespace DhtRpc.Wire;
 
 /// <summary>
 /// An IPv4 host and port, the only address form on the dht-rpc wire (6 bytes: octets, then port LE).

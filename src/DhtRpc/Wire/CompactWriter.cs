@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace DhtRpc.Encoding;
+namespace DhtRpc.Wire;
 
 /// <summary>Writes compact-encoding primitives into a caller-sized span.</summary>
 public ref struct CompactWriter

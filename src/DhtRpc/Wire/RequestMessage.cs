@@ -1,6 +1,6 @@
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 
-namespace DhtRpc.Messages;
+namespace DhtRpc.Wire;
 
 /// <summary>
 /// A REQUEST datagram as a view over its bytes (decode) or over the caller's spans (encode).

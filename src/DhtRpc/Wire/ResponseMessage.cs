@@ -1,6 +1,6 @@
-using DhtRpc.Encoding;
+using DhtRpc.Wire;
 
-namespace DhtRpc.Messages;
+namespace DhtRpc.Wire;
 
 /// <summary>
 /// A RESPONSE datagram as a view over bytes. Closer nodes stay as raw 6-byte addresses; their ids

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 
-namespace DhtRpc.Encoding;
+namespace DhtRpc.Wire;
 
 /// <summary>
 /// A 32-byte Kademlia id (node id or query target), held as four big-endian words so that

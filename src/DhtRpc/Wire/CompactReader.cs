@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace DhtRpc.Encoding;
+namespace DhtRpc.Wire;
 
 /// <summary>
 /// Reads compact-encoding primitives from a span. Every method returns false instead of throwing
