@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
 
 namespace DhtRpc.Cli;
 
@@ -20,9 +22,12 @@ internal static class BootstrapCommand
                 var h = result.GetValue(host)!;
                 var p = result.GetValue(port);
                 CommonOptions.CheckHost(h);
-                if (p is <= 0 or > 65535)
+                CommonOptions.CheckPort(p);
+
+                // A bootstrapper's id is the hash of its address, so it needs its port before it starts: 0 asks the system for a free one.
+                if (p == 0)
                 {
-                    throw new UsageException($"Port {p} is not a valid UDP port (1-65535).");
+                    p = FreeUdpPort(h);
                 }
 
                 await using var node = DhtNode.CreateBootstrapper(p, h, new DhtNodeOptions { Host = h });
@@ -35,5 +40,12 @@ internal static class BootstrapCommand
             },
             cancellationToken));
         return command;
+    }
+
+    private static int FreeUdpPort(string host)
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        probe.Bind(new IPEndPoint(IPAddress.Parse(host), 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
 }
