@@ -13,6 +13,7 @@ namespace DhtRpc.Storage;
 /// </summary>
 public sealed partial class StorageNode : IAsyncDisposable
 {
+    // The only lock around the store: handlers and the republisher check, then write, under it, and stores take none of their own.
     private readonly Lock _storeLock = new();
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _startedAt;
