@@ -1,6 +1,7 @@
 using DhtRpc.Wire;
 using DhtRpc.Storage;
 using DhtRpc.Storage.Stores;
+using Microsoft.Extensions.Logging;
 
 namespace DhtRpc.Cli;
 
@@ -39,15 +40,18 @@ internal sealed class StorageHost : IAsyncDisposable
     /// <summary>Opens the store (SQLite in <paramref name="dataDirectory"/>, else memory) and starts the node.</summary>
     public static StorageHost Start(DhtNodeOptions options, string? dataDirectory, string? location, Action<DhtNode>? beforeStart = null)
     {
-        IItemStore store = dataDirectory is null ? new InMemoryItemStore() : new SqliteItemStore(dataDirectory);
+        var loggers = options.LoggerFactory;
+        IItemStore store = dataDirectory is null
+            ? new InMemoryItemStore()
+            : new SqliteItemStore(dataDirectory, loggers?.CreateLogger<SqliteItemStore>());
         SqlitePeerCache? peers = null;
         try
         {
-            peers = dataDirectory is null ? null : new SqlitePeerCache(dataDirectory);
+            peers = dataDirectory is null ? null : new SqlitePeerCache(dataDirectory, logger: loggers?.CreateLogger<SqlitePeerCache>());
             var remembered = peers?.Load() ?? [];
             var node = new DhtNode(options with { Ephemeral = false, Nodes = [.. options.Nodes, .. remembered] });
             beforeStart?.Invoke(node);
-            var storage = new StorageNode(node, store, StorageOptions.Default with { Location = location });
+            var storage = new StorageNode(node, store, StorageOptions.Default with { Location = location }, loggers);
             var host = new StorageHost(node, store, peers, storage, remembered);
             if (peers is not null)
             {

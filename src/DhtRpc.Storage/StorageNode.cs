@@ -1,8 +1,11 @@
 using System.Security.Cryptography;
 using DhtRpc.Wire;
 using DhtRpc.Rpc;
+using DhtRpc.Storage.Logging;
 using DhtRpc.Storage.Protocol;
 using DhtRpc.Storage.Stores;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DhtRpc.Storage;
 
@@ -19,8 +22,14 @@ public sealed partial class StorageNode : IAsyncDisposable
     private readonly DateTimeOffset _startedAt;
     private readonly Dictionary<NodeId, DateTimeOffset> _lastStoredByOthers = [];
     private readonly Republisher _republisher;
+    private readonly ILogger _logger;
 
-    public StorageNode(DhtNode node, IItemStore store, StorageOptions? options = null)
+    /// <summary>Serves storage from <paramref name="store"/> on <paramref name="node"/>, replacing its request handler.</summary>
+    /// <param name="node">The node whose requests are answered.</param>
+    /// <param name="store">Where items are kept; the caller disposes it after this node.</param>
+    /// <param name="options">Limits and timers; <see cref="StorageOptions.Default"/> when null.</param>
+    /// <param name="loggerFactory">Where the node and its republisher log; nowhere when null.</param>
+    public StorageNode(DhtNode node, IItemStore store, StorageOptions? options = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(store);
@@ -31,7 +40,10 @@ public sealed partial class StorageNode : IAsyncDisposable
         _startedAt = _time.GetUtcNow();
         Commands = CreateCommandTable();
         node.RequestHandler = Commands.Dispatch;
-        _republisher = new Republisher(this);
+        var loggers = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = loggers.CreateLogger<StorageNode>();
+        _republisher = new Republisher(this, loggers);
+        _logger.Serving(Options.RecordTtl, Options.RepublishInterval, Options.MaxItems, Options.MaxBytes);
     }
 
     public DhtNode Node { get; }
@@ -54,6 +66,7 @@ public sealed partial class StorageNode : IAsyncDisposable
     {
         await _republisher.DisposeAsync().ConfigureAwait(true);
         Node.RequestHandler = null;
+        _logger.Stopped();
     }
 
     internal static NodeId Sha256(ReadOnlySpan<byte> value) => NodeId.Read(SHA256.HashData(value));
@@ -97,6 +110,15 @@ public sealed partial class StorageNode : IAsyncDisposable
     {
         Stats.CountRefused(code);
         request.Error(code);
+        if (code == StorageErrors.StorageFull && _logger.IsEnabled(LogLevel.Warning))
+        {
+            var (items, bytes) = WithStore(store => (store.Count(ItemSpace.Content) + store.Count(ItemSpace.Warehouse), store.TotalBytes()));
+            _logger.RefusedFull(request.Command, request.From.Endpoint, items, bytes);
+        }
+        else if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            _logger.Refused(request.Command, request.From.Endpoint, StorageErrors.Describe(code), code);
+        }
     }
 
     /// <summary>Checks the per-value and per-node limits for adding <paramref name="size"/> bytes (replacing <paramref name="replacing"/>).</summary>

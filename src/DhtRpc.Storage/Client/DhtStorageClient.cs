@@ -2,7 +2,10 @@ using System.Runtime.ExceptionServices;
 using DhtRpc.Wire;
 using DhtRpc.Query;
 using DhtRpc.Rpc;
+using DhtRpc.Storage.Logging;
 using DhtRpc.Storage.Protocol;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DhtRpc.Storage.Client;
 
@@ -20,12 +23,17 @@ public sealed record PutResult(NodeId Key, int Replicas, int Blocks, long Size);
 /// </summary>
 public sealed partial class DhtStorageClient
 {
+    private readonly ILogger _logger;
     private long _corruptReplies;
 
-    public DhtStorageClient(DhtNode node)
+    /// <summary>A client that stores and fetches through <paramref name="node"/>.</summary>
+    /// <param name="node">The node whose queries and requests carry the client's traffic.</param>
+    /// <param name="logger">Where values stored and fetched, and corrupt replies, are logged; nowhere when null.</param>
+    public DhtStorageClient(DhtNode node, ILogger<DhtStorageClient>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(node);
         Node = node;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
     public DhtNode Node { get; }
@@ -58,6 +66,7 @@ public sealed partial class DhtStorageClient
             }
 
             Interlocked.Increment(ref _corruptReplies);
+            _logger.CorruptReply(reply.From.Endpoint, key);
         }
 
         return null;
@@ -79,6 +88,7 @@ public sealed partial class DhtStorageClient
                 else
                 {
                     Interlocked.Increment(ref _corruptReplies);
+                    _logger.CorruptReply(reply.From.Endpoint, key);
                 }
             }
         }

@@ -1,4 +1,6 @@
+using DhtRpc.Storage.Logging;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace DhtRpc.Storage.Stores;
 
@@ -16,12 +18,16 @@ internal sealed class SqliteDatabase : IDisposable
     private readonly List<SqliteCommand> _commands = [];
     private bool _closed;
 
-    private SqliteDatabase(string dataDirectory, string databasePath, SqliteConnection connection)
+    private SqliteDatabase(string dataDirectory, string databasePath, SqliteConnection connection, ILogger logger)
     {
         DataDirectory = dataDirectory;
         DatabasePath = databasePath;
         _connection = connection;
+        Logger = logger;
     }
+
+    /// <summary>Where the owner of the database logs (failures to open are logged here too).</summary>
+    public ILogger Logger { get; }
 
     public string DataDirectory { get; }
 
@@ -32,7 +38,7 @@ internal sealed class SqliteDatabase : IDisposable
     /// needed, and brings the schema to <see cref="SqliteSchema.Version"/>.
     /// </summary>
     /// <exception cref="StorageException">The directory cannot be created, or the file is not a store database.</exception>
-    public static SqliteDatabase Open(string dataDirectory)
+    public static SqliteDatabase Open(string dataDirectory, ILogger logger)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
         var directory = Path.GetFullPath(dataDirectory);
@@ -44,7 +50,9 @@ internal sealed class SqliteDatabase : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            throw new StorageException($"Cannot create the data directory '{directory}': {e.Message}", directory, e);
+            var error = new StorageException($"Cannot create the data directory '{directory}': {e.Message}", directory, e);
+            logger.StoreOpenFailed(directory, error);
+            throw error;
         }
 
         var connectionString = new SqliteConnectionStringBuilder
@@ -52,7 +60,7 @@ internal sealed class SqliteDatabase : IDisposable
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
         }.ToString();
-        var database = new SqliteDatabase(directory, path, new SqliteConnection(connectionString));
+        var database = new SqliteDatabase(directory, path, new SqliteConnection(connectionString), logger);
         database.Initialise(() =>
         {
             database._connection.Open();
@@ -74,7 +82,15 @@ internal sealed class SqliteDatabase : IDisposable
         catch (SqliteException e)
         {
             Dispose();
-            throw new StorageException($"Cannot open the store database '{DatabasePath}': {e.Message}", DatabasePath, e);
+            var error = new StorageException($"Cannot open the store database '{DatabasePath}': {e.Message}", DatabasePath, e);
+            Logger.StoreOpenFailed(DatabasePath, error);
+            throw error;
+        }
+        catch (StorageException e)
+        {
+            Dispose();
+            Logger.StoreOpenFailed(DatabasePath, e);
+            throw;
         }
         catch
         {
@@ -123,9 +139,13 @@ internal sealed class SqliteDatabase : IDisposable
         command.ExecuteNonQuery();
     }
 
-    /// <summary>The error to throw when a statement on an open database fails.</summary>
-    public StorageException Failed(SqliteException e) =>
-        new($"The store database '{DatabasePath}' failed: {e.Message}", DatabasePath, e);
+    /// <summary>Logs a failed statement on the open database and returns the error to throw.</summary>
+    public StorageException Failed(SqliteException e)
+    {
+        var error = new StorageException($"The store database '{DatabasePath}' failed: {e.Message}", DatabasePath, e);
+        Logger.DatabaseFailed(DatabasePath, error);
+        return error;
+    }
 
     /// <summary>The error to throw when the file is readable but not a store database this code can use.</summary>
     public StorageException Unusable(string message) => new(message, DatabasePath, null);

@@ -1,5 +1,8 @@
 using DhtRpc.Wire;
+using DhtRpc.Storage.Logging;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DhtRpc.Storage.Stores;
 
@@ -48,13 +51,21 @@ public sealed class SqliteItemStore : IItemStore
     /// Opens (or creates) <c>store.db</c> in <paramref name="dataDirectory"/>, creating the directory if needed.
     /// </summary>
     /// <param name="dataDirectory">The node's data directory.</param>
+    /// <param name="logger">Where opening, closing and database errors are logged; nowhere when null.</param>
     /// <exception cref="StorageException">
     /// The directory cannot be created, or the file is not a store database (not SQLite, damaged, or a newer schema).
     /// </exception>
-    public SqliteItemStore(string dataDirectory)
+    public SqliteItemStore(string dataDirectory, ILogger<SqliteItemStore>? logger = null)
     {
-        _database = SqliteDatabase.Open(dataDirectory);
-        _database.Initialise(PrepareCommands);
+        _database = SqliteDatabase.Open(dataDirectory, (ILogger?)logger ?? NullLogger.Instance);
+        _database.Initialise(() =>
+        {
+            PrepareCommands();
+            if (_database.Logger.IsEnabled(LogLevel.Information))
+            {
+                _database.Logger.StoreOpened(DatabasePath, _database.ScalarInt64("SELECT count(*) FROM items"), _bytes);
+            }
+        });
     }
 
     /// <summary>Full path of the data directory.</summary>
@@ -207,6 +218,7 @@ public sealed class SqliteItemStore : IItemStore
 
         _disposed = true;
         _database.Dispose();
+        _database.Logger.StoreClosed(DatabasePath);
     }
 
     /// <summary>The connection's journal mode and synchronous level (1 = NORMAL), for tests.</summary>

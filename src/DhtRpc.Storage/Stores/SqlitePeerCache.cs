@@ -1,5 +1,8 @@
 using DhtRpc.Wire;
+using DhtRpc.Storage.Logging;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DhtRpc.Storage.Stores;
 
@@ -25,13 +28,14 @@ public sealed class SqlitePeerCache : IDisposable
     /// <summary>Opens (or creates) <c>store.db</c> in <paramref name="dataDirectory"/>, creating the directory if needed.</summary>
     /// <param name="dataDirectory">The node's data directory.</param>
     /// <param name="timeProvider">Clock used to stamp saved peers; the system clock when null.</param>
+    /// <param name="logger">Where loads, saves and database errors are logged; nowhere when null.</param>
     /// <exception cref="StorageException">
     /// The directory cannot be created, or the file is not a store database (not SQLite, damaged, or a newer schema).
     /// </exception>
-    public SqlitePeerCache(string dataDirectory, TimeProvider? timeProvider = null)
+    public SqlitePeerCache(string dataDirectory, TimeProvider? timeProvider = null, ILogger<SqlitePeerCache>? logger = null)
     {
         _time = timeProvider ?? TimeProvider.System;
-        _database = SqliteDatabase.Open(dataDirectory);
+        _database = SqliteDatabase.Open(dataDirectory, (ILogger?)logger ?? NullLogger.Instance);
         _database.Initialise(() =>
         {
             _clear = _database.Prepare("DELETE FROM peers");
@@ -76,6 +80,7 @@ public sealed class SqlitePeerCache : IDisposable
                 }
 
                 transaction.Commit();
+                _database.Logger.PeersSaved(peers.Count, DatabasePath);
             }
             finally
             {
@@ -88,17 +93,26 @@ public sealed class SqlitePeerCache : IDisposable
     }
 
     /// <summary>The peers last given to <see cref="Save"/>, in the order given; empty when none were saved.</summary>
-    public IReadOnlyList<Ipv4Endpoint> Load() => Run(() =>
+    public IReadOnlyList<Ipv4Endpoint> Load()
     {
-        var peers = new List<Ipv4Endpoint>();
-        using var reader = _load.ExecuteReader();
-        while (reader.Read())
+        var peers = Run(() =>
         {
-            peers.Add(new Ipv4Endpoint(checked((uint)reader.GetInt64(0)), checked((ushort)reader.GetInt64(1))));
+            var peers = new List<Ipv4Endpoint>();
+            using var reader = _load.ExecuteReader();
+            while (reader.Read())
+            {
+                peers.Add(new Ipv4Endpoint(checked((uint)reader.GetInt64(0)), checked((ushort)reader.GetInt64(1))));
+            }
+
+            return peers;
+        });
+        if (_database.Logger.IsEnabled(LogLevel.Information))
+        {
+            _database.Logger.PeersLoaded(peers.Count, DatabasePath, SavedAt);
         }
 
         return peers;
-    });
+    }
 
     /// <summary>Closes this connection to the database file.</summary>
     public void Dispose()

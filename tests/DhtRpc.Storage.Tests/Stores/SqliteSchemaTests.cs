@@ -1,5 +1,6 @@
 using DhtRpc.Storage.Stores;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
 using static DhtRpc.Storage.Tests.Stores.Items;
 
 namespace DhtRpc.Storage.Tests.Stores;
@@ -14,12 +15,12 @@ public sealed class SqliteSchemaTests : IDisposable
     [Fact]
     public void Opening_twice_keeps_one_schema_at_the_current_version()
     {
-        using (var first = SqliteDatabase.Open(_directory.Path))
+        using (var first = SqliteDatabase.Open(_directory.Path, NullLogger.Instance))
         {
             Assert.Equal((long)SqliteSchema.Version, first.ScalarInt64("PRAGMA user_version"));
         }
 
-        using var second = SqliteDatabase.Open(_directory.Path);
+        using var second = SqliteDatabase.Open(_directory.Path, NullLogger.Instance);
         Assert.Equal(3L, second.ScalarInt64("SELECT count(*) FROM sqlite_schema WHERE type = 'table'"));
         Assert.Equal("wal", second.Scalar("PRAGMA journal_mode"));
     }
@@ -27,7 +28,7 @@ public sealed class SqliteSchemaTests : IDisposable
     [Fact]
     public void Totals_are_kept_in_memory_and_in_the_row()
     {
-        using (var database = SqliteDatabase.Open(_directory.Path))
+        using (var database = SqliteDatabase.Open(_directory.Path, NullLogger.Instance))
         {
             var totals = new SqliteTotals(database);
             Assert.Equal(new StoreTotals(0, 0, 0), totals.Current);
@@ -36,14 +37,14 @@ public sealed class SqliteSchemaTests : IDisposable
             Assert.Equal(new StoreTotals(3, 3, 1), totals.Current);
         }
 
-        using var reopened = SqliteDatabase.Open(_directory.Path);
+        using var reopened = SqliteDatabase.Open(_directory.Path, NullLogger.Instance);
         Assert.Equal(new StoreTotals(3, 3, 1), new SqliteTotals(reopened).Current);
     }
 
     [Fact]
     public void A_missing_totals_row_is_reported_with_the_path()
     {
-        using var database = SqliteDatabase.Open(_directory.Path);
+        using var database = SqliteDatabase.Open(_directory.Path, NullLogger.Instance);
         database.Execute("DELETE FROM totals");
 
         var error = Assert.Throws<StorageException>(() => new SqliteTotals(database));
