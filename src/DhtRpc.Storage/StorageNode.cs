@@ -46,22 +46,28 @@ public sealed partial class StorageNode : IAsyncDisposable
         _logger.Serving(Options.RecordTtl, Options.RepublishInterval, Options.MaxItems, Options.MaxBytes);
     }
 
+    /// <summary>The node whose requests this storage node answers.</summary>
     public DhtNode Node { get; }
 
+    /// <summary>Where the items are kept.</summary>
     public IItemStore Store { get; }
 
+    /// <summary>The limits and timers in force.</summary>
     public StorageOptions Options { get; }
 
+    /// <summary>Counts of what this node stored, served, deleted, republished and refused since it started.</summary>
     public StorageStats Stats { get; } = new();
 
     /// <summary>The command → handler table (add or replace entries to serve another protocol family).</summary>
     public CommandTable Commands { get; }
 
+    /// <summary>Time since this storage node was created, on the node's clock.</summary>
     public TimeSpan Uptime => _time.GetUtcNow() - _startedAt;
 
     /// <summary>Pushes every held content record to the current closest nodes now (what the timer does).</summary>
     public Task RepublishAsync(CancellationToken cancellationToken = default) => _republisher.RunAsync(cancellationToken);
 
+    /// <summary>Stops republishing and removes the request handler from the node; the node and the store stay open.</summary>
     public async ValueTask DisposeAsync()
     {
         await _republisher.DisposeAsync().ConfigureAwait(true);

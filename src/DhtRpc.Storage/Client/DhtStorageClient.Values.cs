@@ -9,6 +9,7 @@ namespace DhtRpc.Storage.Client;
 /// <summary>Options of whole-value puts.</summary>
 public sealed record PutOptions
 {
+    /// <summary>The defaults: 16 KiB blocks, 4 blocks stored at once, no progress reports.</summary>
     public static PutOptions Default { get; } = new();
 
     /// <summary>

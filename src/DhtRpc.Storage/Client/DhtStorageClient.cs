@@ -36,6 +36,7 @@ public sealed partial class DhtStorageClient
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
+    /// <summary>The node the client works through.</summary>
     public DhtNode Node { get; }
 
     /// <summary>Replies whose value did not hash to the key asked for.</summary>
@@ -98,6 +99,10 @@ public sealed partial class DhtStorageClient
         return holders;
     }
 
+    /// <summary>Stores one block on the closest nodes; returns how many acknowledged, and the query that found them.</summary>
+    /// <param name="key">SHA-256 of <paramref name="block"/>.</param>
+    /// <param name="block">The bytes to store.</param>
+    /// <param name="cancellationToken">Stops the walk and the commits.</param>
     /// <param name="holder">
     /// Id of a node that holds the block itself (a republishing holder): when it is among the k closest, it is
     /// one of the k copies, so the farthest of the k closest replies is not stored to.
