@@ -79,6 +79,7 @@ internal sealed class StorageHost : IAsyncDisposable
         var peers = await Node.GetNodesAsync(200).ConfigureAwait(false);
         if (peers.Count > 0)
         {
+            // The peer cache takes no lock of its own: saves from the timer and from shutdown are serialised here.
             lock (_stopSaving)
             {
                 _peers.Save(peers);

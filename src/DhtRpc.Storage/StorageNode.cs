@@ -49,7 +49,10 @@ public sealed partial class StorageNode : IAsyncDisposable
     /// <summary>The node whose requests this storage node answers.</summary>
     public DhtNode Node { get; }
 
-    /// <summary>Where the items are kept.</summary>
+    /// <summary>
+    /// Where the items are kept. The node uses it under its one lock and the store takes none, so read it
+    /// directly only while no storage request is being answered.
+    /// </summary>
     public IItemStore Store { get; }
 
     /// <summary>The limits and timers in force.</summary>
