@@ -40,11 +40,6 @@ internal static class CliRunner
             await Console.Error.WriteLineAsync($"Refused: {e.Message}").ConfigureAwait(false);
             return Failure;
         }
-        catch (StorageException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
-            return Failure;
-        }
         catch (ContentVerificationException e)
         {
             await Console.Error.WriteLineAsync($"The data found is corrupt: {e.Message}").ConfigureAwait(false);
@@ -53,6 +48,11 @@ internal static class CliRunner
         catch (ContentNotFoundException e)
         {
             await Console.Error.WriteLineAsync($"Part of the value is missing: {e.Message}").ConfigureAwait(false);
+            return Failure;
+        }
+        catch (StorageException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
             return Failure;
         }
         catch (IOException e)

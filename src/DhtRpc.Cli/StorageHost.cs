@@ -1,6 +1,7 @@
 using DhtRpc.Wire;
 using DhtRpc.Storage;
 using DhtRpc.Storage.Stores;
+using Microsoft.Extensions.Logging;
 
 namespace DhtRpc.Cli;
 
@@ -13,17 +14,17 @@ internal sealed class StorageHost : IAsyncDisposable
 {
     public static readonly TimeSpan PeerSaveInterval = TimeSpan.FromSeconds(30);
 
-    private readonly SqliteItemStore? _sqlite;
+    private readonly SqlitePeerCache? _peers;
     private readonly CancellationTokenSource _stopSaving = new();
     private Task _saving = Task.CompletedTask;
     private bool _disposed;
 
-    private StorageHost(DhtNode node, IItemStore store, StorageNode storage, IReadOnlyList<Ipv4Endpoint> rememberedPeers)
+    private StorageHost(DhtNode node, IItemStore store, SqlitePeerCache? peers, StorageNode storage, IReadOnlyList<Ipv4Endpoint> rememberedPeers)
     {
         Node = node;
         Store = store;
         Storage = storage;
-        _sqlite = store as SqliteItemStore;
+        _peers = peers;
         RememberedPeers = rememberedPeers;
     }
 
@@ -39,15 +40,20 @@ internal sealed class StorageHost : IAsyncDisposable
     /// <summary>Opens the store (SQLite in <paramref name="dataDirectory"/>, else memory) and starts the node.</summary>
     public static StorageHost Start(DhtNodeOptions options, string? dataDirectory, string? location, Action<DhtNode>? beforeStart = null)
     {
-        IItemStore store = dataDirectory is null ? new InMemoryItemStore() : new SqliteItemStore(dataDirectory);
+        var loggers = options.LoggerFactory;
+        IItemStore store = dataDirectory is null
+            ? new InMemoryItemStore()
+            : new SqliteItemStore(dataDirectory, loggers?.CreateLogger<SqliteItemStore>());
+        SqlitePeerCache? peers = null;
         try
         {
-            var remembered = store is SqliteItemStore sqlite ? sqlite.LoadPeers() : [];
+            peers = dataDirectory is null ? null : new SqlitePeerCache(dataDirectory, logger: loggers?.CreateLogger<SqlitePeerCache>());
+            var remembered = peers?.Load() ?? [];
             var node = new DhtNode(options with { Ephemeral = false, Nodes = [.. options.Nodes, .. remembered] });
             beforeStart?.Invoke(node);
-            var storage = new StorageNode(node, store, StorageOptions.Default with { Location = location });
-            var host = new StorageHost(node, store, storage, remembered);
-            if (host._sqlite is not null)
+            var storage = new StorageNode(node, store, StorageOptions.Default with { Location = location }, loggers);
+            var host = new StorageHost(node, store, peers, storage, remembered);
+            if (peers is not null)
             {
                 host._saving = host.SavePeriodicallyAsync(host._stopSaving.Token);
             }
@@ -56,6 +62,7 @@ internal sealed class StorageHost : IAsyncDisposable
         }
         catch
         {
+            peers?.Dispose();
             store.Dispose();
             throw;
         }
@@ -64,7 +71,7 @@ internal sealed class StorageHost : IAsyncDisposable
     /// <summary>Writes the routing table's peers to the data directory (no-op without one); returns how many.</summary>
     public async Task<int> SavePeersAsync()
     {
-        if (_sqlite is null || Node.Destroyed)
+        if (_peers is null || Node.Destroyed)
         {
             return 0;
         }
@@ -72,9 +79,10 @@ internal sealed class StorageHost : IAsyncDisposable
         var peers = await Node.GetNodesAsync(200).ConfigureAwait(false);
         if (peers.Count > 0)
         {
+            // The peer cache takes no lock of its own: saves from the timer and from shutdown are serialised here.
             lock (_stopSaving)
             {
-                _sqlite.SavePeers(peers);
+                _peers.Save(peers);
             }
         }
 
@@ -98,6 +106,7 @@ internal sealed class StorageHost : IAsyncDisposable
 
         await Storage.DisposeAsync().ConfigureAwait(false);
         await Node.DisposeAsync().ConfigureAwait(false);
+        _peers?.Dispose();
         Store.Dispose();
         _stopSaving.Dispose();
     }

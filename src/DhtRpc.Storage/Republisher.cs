@@ -1,6 +1,8 @@
 using DhtRpc.Wire;
 using DhtRpc.Storage.Client;
+using DhtRpc.Storage.Logging;
 using DhtRpc.Storage.Stores;
+using Microsoft.Extensions.Logging;
 
 namespace DhtRpc.Storage;
 
@@ -17,14 +19,32 @@ internal sealed class Republisher : IAsyncDisposable
     private readonly StorageNode _owner;
     private readonly DhtStorageClient _client;
     private readonly ITimer _timer;
+    private readonly ILogger _logger;
     private int _running;
 
-    public Republisher(StorageNode owner)
+    public Republisher(StorageNode owner, ILoggerFactory loggers)
     {
         _owner = owner;
-        _client = new DhtStorageClient(owner.Node);
+        _logger = loggers.CreateLogger<Republisher>();
+        _client = new DhtStorageClient(owner.Node, loggers.CreateLogger<DhtStorageClient>());
         var interval = owner.Options.RepublishInterval;
         _timer = owner.Node.Options.TimeProvider.CreateTimer(static s => _ = ((Republisher)s!).RunSafelyAsync(), this, interval, interval);
+    }
+
+    /// <summary>What republishing one record came to.</summary>
+    private enum Outcome
+    {
+        /// <summary>Another node stored it here during the interval, or it is gone.</summary>
+        Skipped,
+
+        /// <summary>Pushing it failed (no node took it).</summary>
+        Failed,
+
+        /// <summary>Pushed; this node is no longer among the closest, so its own copy lapses.</summary>
+        Pushed,
+
+        /// <summary>Pushed, and this node's own copy lives on.</summary>
+        PushedAndKept,
     }
 
     public long Failures { get; private set; }
@@ -33,22 +53,31 @@ internal sealed class Republisher : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _running, 1) == 1)
         {
+            _logger.RepublishOverlap();
             return;
         }
 
         try
         {
             var now = _owner.Now;
-            var keys = _owner.WithStore(store =>
+            var (keys, expired) = _owner.WithStore(store =>
             {
-                store.RemoveExpired(now);
-                return store.Keys(ItemSpace.Content);
+                var expired = store.RemoveExpired(now);
+                return (store.Keys(ItemSpace.Content), expired);
             });
+            _logger.RepublishStarted(keys.Count, expired);
+            var outcomes = new int[4];
             for (var i = 0; i < keys.Count; i += Parallel)
             {
                 var batch = keys.Skip(i).Take(Parallel).Select(key => RepublishOneAsync(key, cancellationToken));
-                await Task.WhenAll(batch).ConfigureAwait(true);
+                foreach (var outcome in await Task.WhenAll(batch).ConfigureAwait(true))
+                {
+                    outcomes[(int)outcome]++;
+                }
             }
+
+            var pushed = outcomes[(int)Outcome.Pushed] + outcomes[(int)Outcome.PushedAndKept];
+            _logger.RepublishFinished(keys.Count, pushed, outcomes[(int)Outcome.Skipped], outcomes[(int)Outcome.Failed], outcomes[(int)Outcome.PushedAndKept]);
         }
         finally
         {
@@ -70,22 +99,22 @@ internal sealed class Republisher : IAsyncDisposable
         catch (ObjectDisposedException)
         {
             // The node shut down between two rounds: nothing left to republish.
-            return;
+            _logger.RepublishInterrupted();
         }
     }
 
-    private async Task RepublishOneAsync(NodeId key, CancellationToken cancellationToken)
+    private async Task<Outcome> RepublishOneAsync(NodeId key, CancellationToken cancellationToken)
     {
         // Decided per record, just before pushing it: another holder may have refreshed it meanwhile.
         if (_owner.LastStoredByOthers(key) > _owner.Now - _owner.Options.RepublishInterval)
         {
-            return;
+            return Outcome.Skipped;
         }
 
         var item = _owner.WithStore(store => store.Get(ItemSpace.Content, key));
         if (item is null)
         {
-            return;
+            return Outcome.Skipped;
         }
 
         try
@@ -100,11 +129,16 @@ internal sealed class Republisher : IAsyncDisposable
                     store.Put(item with { ExpiresAt = now + _owner.Options.RecordTtl });
                     return 0;
                 });
+                return Outcome.PushedAndKept;
             }
+
+            return Outcome.Pushed;
         }
         catch (Exception e) when (e is DhtException or StorageRefusedException)
         {
             Failures++;
+            _logger.RepublishRecordFailed(key, e);
+            return Outcome.Failed;
         }
     }
 }

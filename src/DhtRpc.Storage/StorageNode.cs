@@ -1,8 +1,11 @@
 using System.Security.Cryptography;
 using DhtRpc.Wire;
 using DhtRpc.Rpc;
+using DhtRpc.Storage.Logging;
 using DhtRpc.Storage.Protocol;
 using DhtRpc.Storage.Stores;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DhtRpc.Storage;
 
@@ -13,13 +16,20 @@ namespace DhtRpc.Storage;
 /// </summary>
 public sealed partial class StorageNode : IAsyncDisposable
 {
+    // The only lock around the store: handlers and the republisher check, then write, under it, and stores take none of their own.
     private readonly Lock _storeLock = new();
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _startedAt;
     private readonly Dictionary<NodeId, DateTimeOffset> _lastStoredByOthers = [];
     private readonly Republisher _republisher;
+    private readonly ILogger _logger;
 
-    public StorageNode(DhtNode node, IItemStore store, StorageOptions? options = null)
+    /// <summary>Serves storage from <paramref name="store"/> on <paramref name="node"/>, replacing its request handler.</summary>
+    /// <param name="node">The node whose requests are answered.</param>
+    /// <param name="store">Where items are kept; the caller disposes it after this node.</param>
+    /// <param name="options">Limits and timers; <see cref="StorageOptions.Default"/> when null.</param>
+    /// <param name="loggerFactory">Where the node and its republisher log; nowhere when null.</param>
+    public StorageNode(DhtNode node, IItemStore store, StorageOptions? options = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(store);
@@ -30,29 +40,42 @@ public sealed partial class StorageNode : IAsyncDisposable
         _startedAt = _time.GetUtcNow();
         Commands = CreateCommandTable();
         node.RequestHandler = Commands.Dispatch;
-        _republisher = new Republisher(this);
+        var loggers = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = loggers.CreateLogger<StorageNode>();
+        _republisher = new Republisher(this, loggers);
+        _logger.Serving(Options.RecordTtl, Options.RepublishInterval, Options.MaxItems, Options.MaxBytes);
     }
 
+    /// <summary>The node whose requests this storage node answers.</summary>
     public DhtNode Node { get; }
 
+    /// <summary>
+    /// Where the items are kept. The node uses it under its one lock and the store takes none, so read it
+    /// directly only while no storage request is being answered.
+    /// </summary>
     public IItemStore Store { get; }
 
+    /// <summary>The limits and timers in force.</summary>
     public StorageOptions Options { get; }
 
+    /// <summary>Counts of what this node stored, served, deleted, republished and refused since it started.</summary>
     public StorageStats Stats { get; } = new();
 
     /// <summary>The command → handler table (add or replace entries to serve another protocol family).</summary>
     public CommandTable Commands { get; }
 
+    /// <summary>Time since this storage node was created, on the node's clock.</summary>
     public TimeSpan Uptime => _time.GetUtcNow() - _startedAt;
 
     /// <summary>Pushes every held content record to the current closest nodes now (what the timer does).</summary>
     public Task RepublishAsync(CancellationToken cancellationToken = default) => _republisher.RunAsync(cancellationToken);
 
+    /// <summary>Stops republishing and removes the request handler from the node; the node and the store stay open.</summary>
     public async ValueTask DisposeAsync()
     {
         await _republisher.DisposeAsync().ConfigureAwait(true);
         Node.RequestHandler = null;
+        _logger.Stopped();
     }
 
     internal static NodeId Sha256(ReadOnlySpan<byte> value) => NodeId.Read(SHA256.HashData(value));
@@ -96,6 +119,15 @@ public sealed partial class StorageNode : IAsyncDisposable
     {
         Stats.CountRefused(code);
         request.Error(code);
+        if (code == StorageErrors.StorageFull && _logger.IsEnabled(LogLevel.Warning))
+        {
+            var (items, bytes) = WithStore(store => (store.Count(ItemSpace.Content) + store.Count(ItemSpace.Warehouse), store.TotalBytes()));
+            _logger.RefusedFull(request.Command, request.From.Endpoint, items, bytes);
+        }
+        else if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            _logger.Refused(request.Command, request.From.Endpoint, StorageErrors.Describe(code), code);
+        }
     }
 
     /// <summary>Checks the per-value and per-node limits for adding <paramref name="size"/> bytes (replacing <paramref name="replacing"/>).</summary>

@@ -3,6 +3,7 @@ namespace DhtRpc.Storage;
 /// <summary>Limits and timers of a storage node. Every limit is enforced with an error reply.</summary>
 public sealed record StorageOptions
 {
+    /// <summary>The defaults: 60 000-byte values, 256 MiB and a million items, two-hour records republished hourly.</summary>
     public static StorageOptions Default { get; } = new();
 
     /// <summary>Free-form tag shown in inventories and analytics (for example "eu-west").</summary>

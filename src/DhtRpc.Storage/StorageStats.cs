@@ -12,17 +12,22 @@ public sealed class StorageStats
     private long _deleted;
     private long _republished;
 
+    /// <summary>Values stored (content and warehouse items).</summary>
     public long Stored => Interlocked.Read(ref _stored);
 
+    /// <summary>Values served to readers.</summary>
     public long Served => Interlocked.Read(ref _served);
 
+    /// <summary>Warehouse items deleted.</summary>
     public long Deleted => Interlocked.Read(ref _deleted);
 
+    /// <summary>Content records this node pushed to the closest nodes while republishing.</summary>
     public long Republished => Interlocked.Read(ref _republished);
 
     /// <summary>Requests refused with the given storage error code.</summary>
     public long Refused(ulong code) => _refused.GetValueOrDefault(code);
 
+    /// <summary>Requests refused, over all error codes.</summary>
     public long RefusedTotal => _refused.Values.Sum();
 
     internal void CountStored() => Interlocked.Increment(ref _stored);
@@ -35,6 +40,7 @@ public sealed class StorageStats
 
     internal void CountRefused(ulong code) => _refused.AddOrUpdate(code, 1, (_, n) => n + 1);
 
+    /// <summary>One line with every count, and the refusals of the common codes.</summary>
     public override string ToString() =>
         $"stored {Stored}, served {Served}, deleted {Deleted}, republished {Republished}, refused {RefusedTotal} (hash {Refused(StorageErrors.HashMismatch)}, size {Refused(StorageErrors.ValueTooLarge)}, full {Refused(StorageErrors.StorageFull)}, owner {Refused(StorageErrors.NotOwner)})";
 }

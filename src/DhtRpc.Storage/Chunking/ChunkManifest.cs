@@ -30,6 +30,7 @@ public sealed class ChunkManifest
     /// <summary>The four magic bytes "DHTM".</summary>
     public static ReadOnlySpan<byte> Magic => "DHTM"u8;
 
+    /// <summary>The manifest format version this code writes and reads.</summary>
     public const byte FormatVersion = 1;
 
     /// <summary>Bytes before the child keys.</summary>
@@ -50,6 +51,7 @@ public sealed class ChunkManifest
 
     private readonly NodeId[] _children;
 
+    /// <summary>A manifest of <paramref name="level"/> over <paramref name="totalSize"/> bytes hashing to <paramref name="valueHash"/>, cut in chunks of <paramref name="chunkSize"/>, with 1 to <see cref="FanOut"/> children.</summary>
     public ChunkManifest(int level, long totalSize, NodeId valueHash, int chunkSize, IReadOnlyList<NodeId> children)
     {
         ArgumentNullException.ThrowIfNull(children);
@@ -78,6 +80,7 @@ public sealed class ChunkManifest
         _children = children;
     }
 
+    /// <summary>Height in the tree: 0 when the children are data chunks, else one more than the children's level.</summary>
     public int Level { get; }
 
     /// <summary>Bytes of the value (or of the span) this manifest describes; at least one.</summary>
@@ -89,8 +92,10 @@ public sealed class ChunkManifest
     /// <summary>Data chunk size, equal to the block size limit the writer used.</summary>
     public int ChunkSize { get; }
 
+    /// <summary>Keys of the children in value order: data chunks at level 0, manifests above.</summary>
     public IReadOnlyList<NodeId> Children => _children;
 
+    /// <summary>Bytes of the encoded manifest: the header plus 32 per child.</summary>
     public int EncodedLength => HeaderSize + (_children.Length * NodeId.Size);
 
     /// <summary>Child keys per manifest for a block size limit: floor((blockSize − 54) / 32).</summary>
@@ -103,6 +108,7 @@ public sealed class ChunkManifest
     /// <summary>True when <paramref name="block"/> begins with the manifest magic.</summary>
     public static bool HasMagic(ReadOnlySpan<byte> block) => block.StartsWith(Magic);
 
+    /// <summary>The manifest block: header fields at fixed offsets, then the child keys.</summary>
     public byte[] Encode()
     {
         var bytes = new byte[EncodedLength];

@@ -28,6 +28,7 @@ public sealed class BlockPlan
     /// <summary>-1 for a raw block, else the level of the root manifest.</summary>
     public int RootLevel { get; }
 
+    /// <summary>True when the value was cut into chunks under a manifest tree, false when it is one raw block.</summary>
     public bool IsChunked => RootLevel >= 0;
 }
 

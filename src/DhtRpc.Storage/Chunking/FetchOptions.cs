@@ -3,6 +3,7 @@ namespace DhtRpc.Storage.Chunking;
 /// <summary>Limits and reporting for <see cref="ChunkAssembler.FetchAsync"/>.</summary>
 public sealed class FetchOptions
 {
+    /// <summary>The defaults: 16 fetches in flight, values up to 1 GiB, no progress reports.</summary>
     public static FetchOptions Default { get; } = new();
 
     /// <summary>Most block fetches in flight at once (at least 1).</summary>

@@ -2,12 +2,14 @@ using System.Text;
 using DhtRpc.Wire;
 using DhtRpc.Storage.Chunking;
 using DhtRpc.Storage.Json;
+using DhtRpc.Storage.Logging;
 
 namespace DhtRpc.Storage.Client;
 
 /// <summary>Options of whole-value puts.</summary>
 public sealed record PutOptions
 {
+    /// <summary>The defaults: 16 KiB blocks, 4 blocks stored at once, no progress reports.</summary>
     public static PutOptions Default { get; } = new();
 
     /// <summary>
@@ -65,12 +67,40 @@ public sealed partial class DhtStorageClient
         var root = blocks[^1];
         replicas = Math.Min(replicas, await PutBlockAsync(root.Key, root.Bytes.ToArray(), cancellationToken).ConfigureAwait(true));
         o.Progress?.Report((blocks.Count, blocks.Count));
+        _logger.ValueStored(value.Length, plan.RootKey, blocks.Count, replicas);
         return new PutResult(plan.RootKey, replicas, blocks.Count, value.Length);
     }
 
     /// <summary>Fetches a value stored with <see cref="PutAsync"/>, verifying every block; null when nobody has it.</summary>
-    public Task<byte[]?> GetAsync(NodeId key, FetchOptions? options = null, CancellationToken cancellationToken = default) =>
-        ChunkAssembler.FetchAsync(key, GetBlockAsync, options ?? FetchOptions.Default, cancellationToken);
+    /// <exception cref="ContentVerificationException">A block or the assembled value fails verification.</exception>
+    /// <exception cref="ContentNotFoundException">A block below the root is not found.</exception>
+    public async Task<byte[]?> GetAsync(NodeId key, FetchOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var value = await ChunkAssembler.FetchAsync(key, GetBlockAsync, options ?? FetchOptions.Default, cancellationToken).ConfigureAwait(true);
+            if (value is null)
+            {
+                _logger.ValueNotFound(key);
+            }
+            else
+            {
+                _logger.ValueFetched(value.Length, key);
+            }
+
+            return value;
+        }
+        catch (ContentVerificationException e)
+        {
+            _logger.ValueCorrupt(key, e);
+            throw;
+        }
+        catch (ContentNotFoundException e)
+        {
+            _logger.ValueIncomplete(key, e);
+            throw;
+        }
+    }
 
     /// <summary>Stores JSON exactly as JavaScript's JSON.stringify(JSON.parse(text)) writes it (throws FormatException on invalid JSON).</summary>
     public Task<PutResult> PutJsonAsync(string json, PutOptions? options = null, CancellationToken cancellationToken = default) =>

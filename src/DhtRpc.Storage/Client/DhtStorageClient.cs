@@ -2,7 +2,10 @@ using System.Runtime.ExceptionServices;
 using DhtRpc.Wire;
 using DhtRpc.Query;
 using DhtRpc.Rpc;
+using DhtRpc.Storage.Logging;
 using DhtRpc.Storage.Protocol;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DhtRpc.Storage.Client;
 
@@ -20,14 +23,20 @@ public sealed record PutResult(NodeId Key, int Replicas, int Blocks, long Size);
 /// </summary>
 public sealed partial class DhtStorageClient
 {
+    private readonly ILogger _logger;
     private long _corruptReplies;
 
-    public DhtStorageClient(DhtNode node)
+    /// <summary>A client that stores and fetches through <paramref name="node"/>.</summary>
+    /// <param name="node">The node whose queries and requests carry the client's traffic.</param>
+    /// <param name="logger">Where values stored and fetched, and corrupt replies, are logged; nowhere when null.</param>
+    public DhtStorageClient(DhtNode node, ILogger<DhtStorageClient>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(node);
         Node = node;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
+    /// <summary>The node the client works through.</summary>
     public DhtNode Node { get; }
 
     /// <summary>Replies whose value did not hash to the key asked for.</summary>
@@ -58,6 +67,7 @@ public sealed partial class DhtStorageClient
             }
 
             Interlocked.Increment(ref _corruptReplies);
+            _logger.CorruptReply(reply.From.Endpoint, key);
         }
 
         return null;
@@ -79,6 +89,7 @@ public sealed partial class DhtStorageClient
                 else
                 {
                     Interlocked.Increment(ref _corruptReplies);
+                    _logger.CorruptReply(reply.From.Endpoint, key);
                 }
             }
         }
@@ -88,6 +99,10 @@ public sealed partial class DhtStorageClient
         return holders;
     }
 
+    /// <summary>Stores one block on the closest nodes; returns how many acknowledged, and the query that found them.</summary>
+    /// <param name="key">SHA-256 of <paramref name="block"/>.</param>
+    /// <param name="block">The bytes to store.</param>
+    /// <param name="cancellationToken">Stops the walk and the commits.</param>
     /// <param name="holder">
     /// Id of a node that holds the block itself (a republishing holder): when it is among the k closest, it is
     /// one of the k copies, so the farthest of the k closest replies is not stored to.

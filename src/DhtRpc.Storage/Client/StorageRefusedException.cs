@@ -4,30 +4,38 @@ using DhtRpc.Storage.Protocol;
 namespace DhtRpc.Storage.Client;
 
 /// <summary>A node answered a storage request with an error code (nothing was stored or deleted there).</summary>
-public sealed class StorageRefusedException : Exception
+public sealed class StorageRefusedException : StorageException
 {
+    /// <summary>A refusal with the default message.</summary>
     public StorageRefusedException()
+        : base(StorageErrorCode.Refused, null, null)
     {
     }
 
+    /// <summary>A refusal described by <paramref name="message"/> (no error code was received).</summary>
     public StorageRefusedException(string message)
-        : base(message)
+        : base(StorageErrorCode.Refused, message, null)
     {
     }
 
+    /// <summary>A refusal described by <paramref name="message"/>, caused by <paramref name="innerException"/>.</summary>
     public StorageRefusedException(string message, Exception innerException)
-        : base(message, innerException)
+        : base(StorageErrorCode.Refused, message, innerException)
     {
     }
 
+    /// <summary>The refusal <paramref name="node"/> sent: error <paramref name="code"/> (see <see cref="StorageErrors"/>).</summary>
     public StorageRefusedException(ulong code, Ipv4Endpoint node)
-        : base($"{node} refused: {StorageErrors.Describe(code)} (error {code}).")
+        : base(StorageErrorCode.Refused, $"{node} refused: {StorageErrors.Describe(code)} (error {code}).", null)
     {
         Code = code;
         Node = node;
     }
 
-    public ulong Code { get; }
+    /// <summary>The error code the node replied with (see <see cref="StorageErrors"/>); 0 when none was received.</summary>
+    /// <remarks>Hides <see cref="StorageException.Code"/>, which is <see cref="StorageErrorCode.Refused"/> here.</remarks>
+    public new ulong Code { get; }
 
+    /// <summary>The node that refused.</summary>
     public Ipv4Endpoint Node { get; }
 }

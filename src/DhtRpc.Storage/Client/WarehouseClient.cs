@@ -22,14 +22,17 @@ public sealed record KeyAccessStats(NodeId Target, long AccessCount, DateTimeOff
 /// </summary>
 public sealed class WarehouseClient
 {
+    /// <summary>A client that sends the warehouse commands through <paramref name="node"/>.</summary>
     public WarehouseClient(DhtNode node)
     {
         ArgumentNullException.ThrowIfNull(node);
         Node = node;
     }
 
+    /// <summary>The node the client works through.</summary>
     public DhtNode Node { get; }
 
+    /// <summary>The target an item is stored under: SHA-256 of the UTF-8 bytes of <paramref name="key"/>.</summary>
     public static NodeId TargetOf(string key) => NodeId.Read(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
     /// <summary>Warehouses near <paramref name="target"/> that answer STORE's query phase with a token, closest first.</summary>

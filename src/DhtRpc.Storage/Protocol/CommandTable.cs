@@ -10,14 +10,19 @@ public sealed class CommandTable
 {
     private readonly Dictionary<ulong, Action<IncomingRequest>> _handlers = [];
 
+    /// <summary>Handles commands without an entry; when null they are answered with the unknown-command error.</summary>
     public Action<IncomingRequest>? Fallback { get; set; }
 
+    /// <summary>The commands that have an entry.</summary>
     public IReadOnlyCollection<ulong> Commands => _handlers.Keys;
 
+    /// <summary>Routes <paramref name="command"/> to <paramref name="handler"/>, replacing any entry it had.</summary>
     public void Set(ulong command, Action<IncomingRequest> handler) => _handlers[command] = handler;
 
+    /// <summary>Removes the entry of <paramref name="command"/>; false when it had none.</summary>
     public bool Remove(ulong command) => _handlers.Remove(command);
 
+    /// <summary>Hands <paramref name="request"/> to its command's handler, else to the fallback, else refuses it as an unknown command.</summary>
     public void Dispatch(IncomingRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);

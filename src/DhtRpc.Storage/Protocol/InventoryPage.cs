@@ -17,6 +17,7 @@ public sealed record InventoryItem
     [JsonPropertyName("preview")]
     public string Preview { get; init; } = "";
 
+    /// <summary>Bytes of the value.</summary>
     [JsonPropertyName("size")]
     public int Size { get; init; }
 
@@ -24,12 +25,15 @@ public sealed record InventoryItem
     [JsonPropertyName("stored")]
     public string Stored { get; init; } = "";
 
+    /// <summary>How many times the item was read.</summary>
     [JsonPropertyName("accessCount")]
     public long AccessCount { get; init; }
 
+    /// <summary>The whole key, 64 hex characters.</summary>
     [JsonPropertyName("fullKey")]
     public string? FullKey { get; init; }
 
+    /// <summary>Who stored it, as host:port seen by the storing node.</summary>
     [JsonPropertyName("storedBy")]
     public string? StoredBy { get; init; }
 
@@ -37,9 +41,11 @@ public sealed record InventoryItem
     [JsonPropertyName("lastAccess")]
     public string? LastAccess { get; init; }
 
+    /// <summary>The storing node's location tag, when it has one.</summary>
     [JsonPropertyName("location")]
     public string? Location { get; init; }
 
+    /// <summary>True when the item is owned by a signing key (stored with a signed request).</summary>
     [JsonPropertyName("signed")]
     public bool IsSigned { get; init; }
 }
@@ -88,6 +94,7 @@ public static class InventoryPage
         return page;
     }
 
+    /// <summary>The inventory entry of <paramref name="item"/> held by a node tagged <paramref name="location"/>.</summary>
     public static InventoryItem ToInventoryItem(StoredItem item, string? location)
     {
         ArgumentNullException.ThrowIfNull(item);
@@ -108,6 +115,7 @@ public static class InventoryPage
         };
     }
 
+    /// <summary>Reads a LIST reply; empty for the JSON literal null.</summary>
     public static IReadOnlyList<InventoryItem> Parse(ReadOnlySpan<byte> page) =>
         JsonSerializer.Deserialize<List<InventoryItem>>(page, Json) ?? [];
 
@@ -115,11 +123,14 @@ public static class InventoryPage
     public static byte[] KeyStats(StoredItem item, string? location) =>
         JsonSerializer.SerializeToUtf8Bytes(ToInventoryItem(item, location), Json);
 
+    /// <summary>Reads a KEY_STATS reply; null when it is empty (the item is not held).</summary>
     public static InventoryItem? ParseKeyStats(ReadOnlySpan<byte> value) =>
         value.IsEmpty ? null : JsonSerializer.Deserialize<InventoryItem>(value, Json);
 
+    /// <summary>The INFO reply: <paramref name="info"/> as camel-case JSON.</summary>
     public static byte[] Info(NodeInfo info) => JsonSerializer.SerializeToUtf8Bytes(info, CamelCase);
 
+    /// <summary>Reads an INFO reply.</summary>
     public static NodeInfo? ParseInfo(ReadOnlySpan<byte> value) =>
         JsonSerializer.Deserialize<NodeInfo>(value, CamelCase);
 

@@ -11,6 +11,7 @@ namespace DhtRpc.Storage.Protocol;
 /// </summary>
 public sealed class SignedEnvelope
 {
+    /// <summary>Bytes before the payload: public key, sequence and signature.</summary>
     public const int HeaderSize = 32 + 8 + 64;
 
     private static readonly SignatureAlgorithm Algorithm = SignatureAlgorithm.Ed25519;
@@ -26,18 +27,25 @@ public sealed class SignedEnvelope
     /// <summary>What a signature is for.</summary>
     public enum Purpose
     {
+        /// <summary>Storing or replacing an item.</summary>
         Store,
+        /// <summary>Deleting an item.</summary>
         Delete,
     }
 
+    /// <summary>The signer's Ed25519 public key (32 bytes).</summary>
     public byte[] PublicKey { get; }
 
+    /// <summary>The version the signer gives this request; an update must carry a higher one.</summary>
     public ulong Sequence { get; }
 
+    /// <summary>The Ed25519 signature (64 bytes) over purpose, target, sequence and payload.</summary>
     public byte[] Signature { get; }
 
+    /// <summary>The value to store (empty for a delete).</summary>
     public byte[] Payload { get; }
 
+    /// <summary>Splits a request value into its fields; false when it is shorter than the header. Does not verify the signature.</summary>
     public static bool TryParse(ReadOnlySpan<byte> value, out SignedEnvelope? envelope)
     {
         envelope = null;
@@ -72,6 +80,7 @@ public sealed class SignedEnvelope
     public static Key CreateKey() =>
         Key.Create(Algorithm, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
 
+    /// <summary>True when the signature is valid for <paramref name="purpose"/> on <paramref name="target"/> with this sequence and payload.</summary>
     public bool Verify(Purpose purpose, NodeId target)
     {
         NSec.Cryptography.PublicKey key;

@@ -60,6 +60,7 @@ public static class StorageErrors
     /// <summary>A signed update whose sequence is not higher than the stored one.</summary>
     public const ulong StaleSequence = 22;
 
+    /// <summary>A short English phrase for an error code, as refusal messages show it.</summary>
     public static string Describe(ulong code) => code switch
     {
         HashMismatch => "the target is not the SHA-256 of the value",

@@ -10,10 +10,13 @@ public sealed class InMemoryItemStore : IItemStore
     private long _bytes;
     private StoreTotals _totals = new(0, 0, 0);
 
+    /// <inheritdoc/>
     public StoreTotals Totals => _totals;
 
+    /// <inheritdoc/>
     public StoredItem? Get(ItemSpace space, NodeId key) => _items.GetValueOrDefault((space, key));
 
+    /// <inheritdoc/>
     public void Put(StoredItem item)
     {
         ArgumentNullException.ThrowIfNull(item);
@@ -30,6 +33,7 @@ public sealed class InMemoryItemStore : IItemStore
         _bytes += item.Size;
     }
 
+    /// <inheritdoc/>
     public bool Delete(ItemSpace space, NodeId key)
     {
         if (!_items.Remove((space, key), out var old))
@@ -42,6 +46,7 @@ public sealed class InMemoryItemStore : IItemStore
         return true;
     }
 
+    /// <inheritdoc/>
     public StoredItem? RecordAccess(ItemSpace space, NodeId key, DateTimeOffset at)
     {
         if (!_items.TryGetValue((space, key), out var item))
@@ -54,6 +59,7 @@ public sealed class InMemoryItemStore : IItemStore
         return updated;
     }
 
+    /// <inheritdoc/>
     public IReadOnlyList<StoredItem> List(ItemSpace space, int offset, int limit) =>
         _items.Values
             .Where(i => i.Space == space)
@@ -63,13 +69,17 @@ public sealed class InMemoryItemStore : IItemStore
             .Take(limit)
             .ToList();
 
+    /// <inheritdoc/>
     public IReadOnlyList<NodeId> Keys(ItemSpace space) => _items.Keys.Where(k => k.Item1 == space).Select(k => k.Item2).ToList();
 
     // Kept as counters: every store checks the item limit, so counting must not scan.
+    /// <inheritdoc/>
     public int Count(ItemSpace space) => _counts[(int)space];
 
+    /// <inheritdoc/>
     public long TotalBytes() => _bytes;
 
+    /// <inheritdoc/>
     public int RemoveExpired(DateTimeOffset now)
     {
         var expired = _items.Values.Where(i => i.ExpiresAt is { } at && at <= now).ToList();
@@ -81,9 +91,11 @@ public sealed class InMemoryItemStore : IItemStore
         return expired.Count;
     }
 
+    /// <inheritdoc/>
     public void AddTotals(long stored, long served, long deleted) =>
         _totals = new StoreTotals(_totals.Stored + stored, _totals.Served + served, _totals.Deleted + deleted);
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         _items.Clear();

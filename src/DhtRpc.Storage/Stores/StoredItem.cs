@@ -15,19 +15,25 @@ public enum ItemSpace
 /// <summary>One stored value with its metadata.</summary>
 public sealed record StoredItem
 {
+    /// <summary>Which key space the item is in.</summary>
     public required ItemSpace Space { get; init; }
 
+    /// <summary>The key: SHA-256 of the value for content, the client's target for warehouse items.</summary>
     public required NodeId Key { get; init; }
 
+    /// <summary>The stored bytes.</summary>
     public required byte[] Value { get; init; }
 
+    /// <summary>When it was stored (a warehouse item replaced by a new value takes the time of the replacement).</summary>
     public required DateTimeOffset StoredAt { get; init; }
 
     /// <summary>Who stored it, as host:port seen by the storing node.</summary>
     public required string StoredBy { get; init; }
 
+    /// <summary>How many times it was read with an access counted.</summary>
     public long AccessCount { get; init; }
 
+    /// <summary>When it was last read with an access counted; null = never.</summary>
     public DateTimeOffset? LastAccess { get; init; }
 
     /// <summary>When the record lapses unless republished; null = never.</summary>
@@ -39,6 +45,7 @@ public sealed record StoredItem
     /// <summary>Version of a signed item: an update must carry a higher sequence.</summary>
     public long Sequence { get; init; }
 
+    /// <summary>Bytes of the value.</summary>
     public int Size => Value.Length;
 }
 

@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using DhtRpc.Wire;
+using DhtRpc.Simulation;
 using DhtRpc.Storage.Stores;
 using Microsoft.Data.Sqlite;
 using static DhtRpc.Storage.Tests.Stores.Items;
 
 namespace DhtRpc.Storage.Tests.Stores;
 
-/// <summary>What only the file store does: survive restarts, keep peers, report bad files, WAL mode.</summary>
+/// <summary>What only the file store does: survive restarts, report bad files, WAL mode.</summary>
 public sealed class SqliteItemStoreTests : IDisposable
 {
     private readonly TempDirectory _directory = new();
@@ -37,7 +38,8 @@ public sealed class SqliteItemStoreTests : IDisposable
         Ipv4Endpoint[] peers = [Ipv4Endpoint.Parse("10.1.2.3:49737"), Ipv4Endpoint.Parse("255.255.255.255:65535"), Ipv4Endpoint.Parse("0.0.0.0:0")];
 
         StoredItem accessed;
-        using (var store = new SqliteItemStore(_directory.Path, clock))
+        using (var store = new SqliteItemStore(_directory.Path))
+        using (var cache = new SqlitePeerCache(_directory.Path, clock))
         {
             store.Put(full);
             store.Put(plain);
@@ -45,10 +47,11 @@ public sealed class SqliteItemStoreTests : IDisposable
             accessed = store.RecordAccess(ItemSpace.Warehouse, full.Key, At(9_999))!;
             store.AddTotals(3, 8, 1);
             store.AddTotals(1, 0, 0);
-            store.SavePeers(peers);
+            cache.Save(peers);
         }
 
         using (var reopened = new SqliteItemStore(_directory.Path))
+        using (var reopenedCache = new SqlitePeerCache(_directory.Path))
         {
             AssertSame(accessed, reopened.Get(ItemSpace.Warehouse, full.Key));
             AssertSame(plain, reopened.Get(ItemSpace.Content, plain.Key));
@@ -58,8 +61,8 @@ public sealed class SqliteItemStoreTests : IDisposable
             Assert.Equal(1, reopened.Count(ItemSpace.Warehouse));
             Assert.Equal(full.Size + 50, reopened.TotalBytes());
             Assert.Equal(new StoreTotals(4, 8, 1), reopened.Totals);
-            Assert.Equal(peers, reopened.LoadPeers());
-            Assert.Equal(At(77_000), reopened.PeersSavedAt);
+            Assert.Equal(peers, reopenedCache.Load());
+            Assert.Equal(At(77_000), reopenedCache.SavedAt);
             Assert.Equal([plain.Key, empty.Key], reopened.List(ItemSpace.Content, 0, 10).Select(i => i.Key));
 
             // The reopened store goes on from where the first one stopped.
@@ -214,28 +217,7 @@ public sealed class SqliteItemStoreTests : IDisposable
     }
 
     [Fact]
-    public void Peers_are_replaced_as_a_whole()
-    {
-        var clock = new ManualTimeProvider(At(1_000));
-        using var store = new SqliteItemStore(_directory.Path, clock);
-        Assert.Empty(store.LoadPeers());
-        Assert.Null(store.PeersSavedAt);
-
-        store.SavePeers([Ipv4Endpoint.Parse("1.1.1.1:1"), Ipv4Endpoint.Parse("2.2.2.2:2"), Ipv4Endpoint.Parse("3.3.3.3:3")]);
-        clock.Now = At(2_000);
-        store.SavePeers([Ipv4Endpoint.Parse("9.9.9.9:9"), Ipv4Endpoint.Parse("1.1.1.1:1")]);
-
-        Assert.Equal([Ipv4Endpoint.Parse("9.9.9.9:9"), Ipv4Endpoint.Parse("1.1.1.1:1")], store.LoadPeers());
-        Assert.Equal(At(2_000), store.PeersSavedAt);
-
-        store.SavePeers([]);
-        Assert.Empty(store.LoadPeers());
-        Assert.Null(store.PeersSavedAt);
-        Assert.Throws<ArgumentNullException>(() => store.SavePeers(null!));
-    }
-
-    [Fact]
-    public void Concurrent_use_from_four_threads_keeps_the_store_consistent()
+    public void Concurrent_use_through_a_storage_node_from_four_threads_keeps_the_store_consistent()
     {
         const int Threads = 4;
         const int PerThread = 200;
@@ -244,6 +226,9 @@ public sealed class SqliteItemStoreTests : IDisposable
 
         using (var store = new SqliteItemStore(_directory.Path))
         {
+            // The store takes no lock of its own: the storage node's lock serialises every use of it.
+            StorageNode storage = null!;
+            _ = new SimulatedSwarm().Make(1, onCreated: node => storage = new StorageNode(node, store));
             var workers = Enumerable.Range(0, Threads).Select(t => new Thread(() =>
             {
                 try
@@ -252,19 +237,27 @@ public sealed class SqliteItemStoreTests : IDisposable
                     for (var i = 0; i < PerThread; i++)
                     {
                         var key = Key((byte)t, (byte)i);
-                        store.Put(Make(key, (ItemSpace)(i % 2), size: 10 + t, storedAtMs: i));
-                        Assert.NotNull(store.RecordAccess((ItemSpace)(i % 2), key, At(i)));
-                        store.AddTotals(1, 1, 0);
+                        storage.WithStore(s =>
+                        {
+                            s.Put(Make(key, (ItemSpace)(i % 2), size: 10 + t, storedAtMs: i));
+                            Assert.NotNull(s.RecordAccess((ItemSpace)(i % 2), key, At(i)));
+                            s.AddTotals(1, 1, 0);
+                            return 0;
+                        });
                         if (i % 4 == 3)
                         {
-                            Assert.True(store.Delete((ItemSpace)(i % 2), key));
-                            store.AddTotals(0, 0, 1);
+                            storage.WithStore(s =>
+                            {
+                                Assert.True(s.Delete((ItemSpace)(i % 2), key));
+                                s.AddTotals(0, 0, 1);
+                                return 0;
+                            });
                         }
 
                         if (i % 25 == 0)
                         {
-                            _ = store.List(ItemSpace.Content, 0, 50);
-                            _ = store.TotalBytes();
+                            _ = storage.WithStore(s => s.List(ItemSpace.Content, 0, 50));
+                            _ = storage.WithStore(s => s.TotalBytes());
                         }
                     }
                 }
