@@ -3,7 +3,7 @@ using System.ComponentModel;
 namespace DhtRpc.IntegrationTests.Interop;
 
 /// <summary>
-/// Makes sure Node.js is installed and interop/node_modules holds dht-rpc, running `npm ci` once per
+/// Makes sure Node.js is installed and interop/node_modules holds dht-rpc and hyperdht, running `npm ci` once per
 /// test run when it is missing, so that a fresh clone needs nothing but `dotnet test`.
 /// </summary>
 internal static class NodeJs
@@ -38,7 +38,8 @@ internal static class NodeJs
             throw new InvalidOperationException($"`node --version` failed: {version}");
         }
 
-        if (File.Exists(Path.Combine(RepoPaths.Interop, "node_modules", "dht-rpc", "package.json")))
+        if (File.Exists(Path.Combine(RepoPaths.Interop, "node_modules", "dht-rpc", "package.json"))
+            && File.Exists(Path.Combine(RepoPaths.Interop, "node_modules", "hyperdht", "package.json")))
         {
             return;
         }
