@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DhtRpc.Storage;
 using DhtRpc.Wire;
 
 namespace DhtRpc.Cli;
@@ -81,6 +82,40 @@ internal static class CommonOptions
             h = at < 0 ? h : h[(at + 1)..];
             return h.StartsWith("127.", StringComparison.Ordinal) || string.Equals(h, "localhost", StringComparison.OrdinalIgnoreCase);
         }
+    }
+
+    /// <summary>--protocol study|hyperdht: the family a storage node serves on user commands 0–10.</summary>
+    public static Option<StorageProtocol> Protocol() => new("--protocol")
+    {
+        Description = "What the node serves on commands 0-10: 'study' (the content store: INSERT 0, GET 1) or 'hyperdht' (hyperdht's announces, lookups, mutable and immutable values, and relaying). The warehouse (100-107) is served either way.",
+        DefaultValueFactory = _ => StorageProtocol.Study,
+        CustomParser = result => result.Tokens[0].Value.ToLowerInvariant() switch
+        {
+            "study" => StorageProtocol.Study,
+            "hyperdht" => StorageProtocol.HyperDht,
+            var other => Fail(result, $"--protocol must be 'study' or 'hyperdht' (got '{other}')."),
+        },
+    };
+
+    /// <summary>--study-fallback: answer unknown user commands like GET, as the study's storage node does.</summary>
+    public static Option<bool> StudyFallback() => new("--study-fallback")
+    {
+        Description = "Answer every user command the node does not know like a content GET, as the study's storage node does. Only for networks of the study's scripts: hyperdht and other dht-rpc peers take those replies for acknowledgements. Without it, unknown commands get UNKNOWN_COMMAND.",
+    };
+
+    /// <summary>The storage options a node verb's flags describe.</summary>
+    public static StorageOptions Storage(ParseResult result, Option<StorageProtocol> protocol, Option<bool> studyFallback, string? location) =>
+        StorageOptions.Default with
+        {
+            Location = location,
+            Protocol = result.GetValue(protocol),
+            UnknownCommandsReadLikeGet = result.GetValue(studyFallback),
+        };
+
+    private static StorageProtocol Fail(System.CommandLine.Parsing.ArgumentResult result, string message)
+    {
+        result.AddError(message);
+        return default;
     }
 
     public static Option<bool> Json() => new("--json")

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using DhtRpc.Storage;
 
 namespace DhtRpc.Cli;
 
@@ -20,6 +21,8 @@ internal static class NetworkCommand
             Description = "Keep each node's items and known peers in SQLite under DIR/node-<i>; without it, memory only.",
         };
         var verbose = new Option<bool>("--verbose") { Description = "Explain the first node's join step by step, then one line per node as it joins." };
+        var protocol = CommonOptions.Protocol();
+        var studyFallback = CommonOptions.StudyFallback();
         var command = new Command("network", "Run many storage nodes in one process; prints 'ready' once all have joined.")
         {
             count,
@@ -27,6 +30,8 @@ internal static class NetworkCommand
             host,
             data,
             verbose,
+            protocol,
+            studyFallback,
         };
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
             async stop =>
@@ -50,7 +55,7 @@ internal static class NetworkCommand
                 try
                 {
                     var say = result.GetValue(verbose) ? new JoinNarrator(Console.Out) : null;
-                    await StartAsync(nodes, n, entries, h, dir, stop, say).ConfigureAwait(false);
+                    await StartAsync(nodes, n, entries, h, dir, stop, say, CommonOptions.Storage(result, protocol, studyFallback, location: null)).ConfigureAwait(false);
                     Console.WriteLine($"ready {n} nodes");
                     await CliRunner.WaitForShutdownAsync(stop).ConfigureAwait(false);
                     Console.WriteLine("shutting down");
@@ -69,7 +74,7 @@ internal static class NetworkCommand
     /// Starts <paramref name="count"/> storage nodes (in batches, so the bootstrap node is not flooded) and
     /// waits until every one has joined; progress goes to stderr.
     /// </summary>
-    public static async Task StartAsync(List<StorageHost> nodes, int count, IReadOnlyList<string> bootstrap, string host, string? dataDirectory, CancellationToken stop, JoinNarrator? say = null)
+    public static async Task StartAsync(List<StorageHost> nodes, int count, IReadOnlyList<string> bootstrap, string host, string? dataDirectory, CancellationToken stop, JoinNarrator? say = null, StorageOptions? storage = null)
     {
         var options = new DhtNodeOptions { Bootstrap = bootstrap, Ephemeral = false, Host = host };
         await Ui.WithProgressAsync($"joining {count} nodes", async report =>
@@ -83,7 +88,7 @@ internal static class NetworkCommand
                 {
                     var dir = dataDirectory is null ? null : Path.Combine(dataDirectory, "node-" + i.ToString(CultureInfo.InvariantCulture));
                     var index = i;
-                    var node = StorageHost.Start(options, dir, location: null, index == 0 && say is not null ? say.Watch : null);
+                    var node = StorageHost.Start(options, dir, storage ?? StorageOptions.Default, index == 0 && say is not null ? say.Watch : null);
                     nodes.Add(node);
                     if (say is not null)
                     {

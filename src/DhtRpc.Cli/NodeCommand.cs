@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DhtRpc.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace DhtRpc.Cli;
@@ -14,6 +15,8 @@ internal static class NodeCommand
         var data = CommonOptions.Data();
         var location = new Option<string?>("--location") { Description = "A free-form tag shown in inventories (for example eu-west)." };
         var verbose = new Option<bool>("--verbose") { Description = "Explain each step of joining the network as it happens." };
+        var protocol = CommonOptions.Protocol();
+        var studyFallback = CommonOptions.StudyFallback();
         var command = new Command("node", "Run one persistent storage node; prints 'ready <host:port> id <hex>' once it has joined.")
         {
             host,
@@ -22,6 +25,8 @@ internal static class NodeCommand
             data,
             location,
             verbose,
+            protocol,
+            studyFallback,
         };
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
             stop => RunAsync(
@@ -29,14 +34,14 @@ internal static class NodeCommand
                 result.GetValue(port),
                 CommonOptions.ParseBootstrap(result.GetValue(bootstrap)!),
                 result.GetValue(data),
-                result.GetValue(location),
+                CommonOptions.Storage(result, protocol, studyFallback, result.GetValue(location)),
                 result.GetValue(verbose),
                 stop),
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string host, int port, IReadOnlyList<string> bootstrap, string? data, string? location, bool verbose, CancellationToken stop)
+    private static async Task<int> RunAsync(string host, int port, IReadOnlyList<string> bootstrap, string? data, StorageOptions storageOptions, bool verbose, CancellationToken stop)
     {
         CommonOptions.CheckHost(host);
         CommonOptions.CheckPort(port);
@@ -69,7 +74,7 @@ internal static class NodeCommand
             Bootstrap = bootstrap,
             LoggerFactory = loggerFactory,
         };
-        var storage = StorageHost.Start(options, data, location, node => say?.Watch(node));
+        var storage = StorageHost.Start(options, data, storageOptions, node => say?.Watch(node));
         await using (storage.ConfigureAwait(false))
         {
             var node = storage.Node;

@@ -37,8 +37,8 @@ internal sealed class StorageHost : IAsyncDisposable
     /// <summary>Peers loaded from the data directory at start (empty without one).</summary>
     public IReadOnlyList<Ipv4Endpoint> RememberedPeers { get; }
 
-    /// <summary>Opens the store (SQLite in <paramref name="dataDirectory"/>, else memory) and starts the node.</summary>
-    public static StorageHost Start(DhtNodeOptions options, string? dataDirectory, string? location, Action<DhtNode>? beforeStart = null)
+    /// <summary>Opens the store (SQLite in <paramref name="dataDirectory"/>, else memory) and starts the node, serving storage as <paramref name="storageOptions"/> says.</summary>
+    public static StorageHost Start(DhtNodeOptions options, string? dataDirectory, StorageOptions storageOptions, Action<DhtNode>? beforeStart = null)
     {
         var loggers = options.LoggerFactory;
         IItemStore store = dataDirectory is null
@@ -51,7 +51,7 @@ internal sealed class StorageHost : IAsyncDisposable
             var remembered = peers?.Load() ?? [];
             var node = new DhtNode(options with { Ephemeral = false, Nodes = [.. options.Nodes, .. remembered] });
             beforeStart?.Invoke(node);
-            var storage = new StorageNode(node, store, StorageOptions.Default with { Location = location }, loggers);
+            var storage = new StorageNode(node, store, storageOptions, loggers);
             var host = new StorageHost(node, store, peers, storage, remembered);
             if (peers is not null)
             {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using DhtRpc.Wire;
 using DhtRpc.Rpc;
+using DhtRpc.Storage.HyperDht;
 using DhtRpc.Storage.Logging;
 using DhtRpc.Storage.Protocol;
 using DhtRpc.Storage.Stores;
@@ -11,8 +12,9 @@ namespace DhtRpc.Storage;
 
 /// <summary>
 /// Turns a <see cref="DhtNode"/> into a storage node: answers the content-store commands (INSERT 0,
-/// GET 1) and the warehouse commands (100–107) from an <see cref="IItemStore"/>, and republishes the
-/// content it holds. Uses the node's public API only.
+/// GET 1) or hyperdht's family on 0–10 (<see cref="StorageOptions.Protocol"/>) and the warehouse
+/// commands (100–107) from an <see cref="IItemStore"/>, and republishes the content it holds. Other user
+/// commands get UNKNOWN_COMMAND. Uses the node's public API only.
 /// </summary>
 public sealed partial class StorageNode : IAsyncDisposable
 {
@@ -38,6 +40,7 @@ public sealed partial class StorageNode : IAsyncDisposable
         Options = options ?? StorageOptions.Default;
         _time = node.Options.TimeProvider;
         _startedAt = _time.GetUtcNow();
+        HyperDht = Options.Protocol == StorageProtocol.HyperDht ? new HyperDhtFamily(node, Options.HyperDht) : null;
         Commands = CreateCommandTable();
         node.RequestHandler = Commands.Dispatch;
         var loggers = loggerFactory ?? NullLoggerFactory.Instance;
@@ -99,11 +102,22 @@ public sealed partial class StorageNode : IAsyncDisposable
         }
     }
 
+    /// <summary>The hyperdht family this node serves when <see cref="StorageOptions.Protocol"/> asks for it; null otherwise.</summary>
+    public HyperDhtFamily? HyperDht { get; }
+
     private CommandTable CreateCommandTable()
     {
-        var table = new CommandTable { Fallback = HandleContentGet };
-        table.Set(StorageCommands.Insert, HandleContentInsert);
-        table.Set(StorageCommands.Get, HandleContentGet);
+        var table = new CommandTable { Fallback = Options.UnknownCommandsReadLikeGet ? HandleContentGet : null };
+        if (HyperDht is { } family)
+        {
+            family.Install(table);
+        }
+        else
+        {
+            table.Set(StorageCommands.Insert, HandleContentInsert);
+            table.Set(StorageCommands.Get, HandleContentGet);
+        }
+
         table.Set(StorageCommands.WarehouseStore, HandleWarehouseStore);
         table.Set(StorageCommands.WarehouseGet, HandleWarehouseGet);
         table.Set(StorageCommands.WarehouseList, HandleWarehouseList);

@@ -26,4 +26,27 @@ public sealed record StorageOptions
 
     /// <summary>Inventory pages (LIST replies) stay under this many bytes of value.</summary>
     public int ListPageBytes { get; init; } = 1000;
+
+    /// <summary>Which family answers user commands 0–10; the warehouse (100–107) is served either way.</summary>
+    public StorageProtocol Protocol { get; init; } = StorageProtocol.Study;
+
+    /// <summary>
+    /// Answer every user command no family knows like a content GET, as the study's storage node does.
+    /// Only for networks of the study's scripts: other dht-rpc members (hyperdht's) take such replies for
+    /// acknowledgements. Off by default: unknown commands get UNKNOWN_COMMAND (1), as in dht-rpc.
+    /// </summary>
+    public bool UnknownCommandsReadLikeGet { get; init; }
+
+    /// <summary>Limits of the hyperdht family when <see cref="Protocol"/> is <see cref="StorageProtocol.HyperDht"/>.</summary>
+    public HyperDht.HyperDhtOptions HyperDht { get; init; } = new();
+}
+
+/// <summary>The family a storage node serves on user commands 0–10, where the two overlap.</summary>
+public enum StorageProtocol
+{
+    /// <summary>The study's content store: INSERT 0 and GET 1 by SHA-256; 2–10 are unknown commands.</summary>
+    Study,
+
+    /// <summary>hyperdht's commands 0–10: peer handshake and hole-punch relaying, announces, lookups, mutable and immutable values.</summary>
+    HyperDht,
 }

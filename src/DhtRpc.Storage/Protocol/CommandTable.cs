@@ -4,7 +4,7 @@ namespace DhtRpc.Storage.Protocol;
 
 /// <summary>
 /// Routes user commands to handlers; a protocol family is a set of entries. Commands without an entry
-/// go to the fallback (the content store answers them like GET).
+/// go to the fallback when one is set (the study's storage node answers them like GET), else get UNKNOWN_COMMAND.
 /// </summary>
 public sealed class CommandTable
 {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using DhtRpc.IntegrationTests.Cli;
 
 namespace DhtRpc.IntegrationTests.Interop;
 
@@ -15,6 +16,7 @@ public sealed class HyperDhtInteropTests
     private const int OurNodes = 30;
     private const int Trials = 10;
     private static readonly TimeSpan ScriptLimit = TimeSpan.FromMinutes(4);
+    private static readonly TimeSpan ProcessLimit = TimeSpan.FromSeconds(60);
     private static readonly string[] Operations = ["connect", "announceLookup", "immutable", "mutable"];
 
     [Fact]
@@ -37,6 +39,34 @@ public sealed class HyperDhtInteropTests
         var (announces, mutablePuts, immutablePuts, relayed) = network.Totals();
         Assert.True(announces >= Trials && mutablePuts >= Trials && immutablePuts >= Trials && relayed >= Trials,
             $"our nodes took too small a part: {announces} announces, {mutablePuts} mutable and {immutablePuts} immutable puts, {relayed} relayed messages in {Trials} trials");
+    }
+
+    [Fact]
+    public async Task Js_hyperdht_peers_pass_every_trial_on_a_dht_network_started_with_protocol_hyperdht()
+    {
+        await NodeJs.EnsureReadyAsync();
+        var port = FreePorts.Udp().ToString(CultureInfo.InvariantCulture);
+        var entry = $"127.0.0.1:{port}";
+        await using var boot = DhtCliProcess.Start("bootstrap", "--host", "127.0.0.1", "--port", port);
+        await boot.WaitForLineAsync(line => line == "ready", ProcessLimit);
+        await using var network = DhtCliProcess.Start("network", "--nodes", OurNodes.ToString(CultureInfo.InvariantCulture), "--protocol", "hyperdht", "--bootstrap", entry, "--host", "127.0.0.1");
+        await network.WaitForLineAsync(line => line.StartsWith("ready", StringComparison.Ordinal), ProcessLimit);
+
+        var ours = await RunTrialsAsync("--bootstrap", entry);
+
+        foreach (var operation in Operations)
+        {
+            Assert.True(Passed(ours, operation) == Trials, $"{operation}: {Passed(ours, operation)} of {Trials} trials passed.\n{ours.Output}");
+        }
+    }
+
+    [Fact]
+    public async Task An_unknown_protocol_is_refused_in_one_sentence()
+    {
+        var result = await DhtCli.RunAsync(ProcessLimit, "network", "--nodes", "2", "--protocol", "bittorrent");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--protocol must be 'study' or 'hyperdht' (got 'bittorrent').", result.StandardError, StringComparison.Ordinal);
     }
 
     private static async Task<(JsonObject Summary, string Output)> RunTrialsAsync(params string[] network)
