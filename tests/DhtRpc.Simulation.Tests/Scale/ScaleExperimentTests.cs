@@ -1,7 +1,6 @@
-using DhtRpc.Simulation.Scale;
-using Xunit;
+using DhtRpc.Cli.Simulate;
 
-namespace DhtRpc.Tests.Simulation;
+namespace DhtRpc.Simulation.Tests.Scale;
 
 public sealed class ScaleExperimentTests
 {

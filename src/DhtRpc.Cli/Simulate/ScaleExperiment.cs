@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using DhtRpc.Crypto;
+using DhtRpc.Routing;
+using DhtRpc.Simulation;
 using DhtRpc.Wire;
 
-namespace DhtRpc.Simulation.Scale;
+namespace DhtRpc.Cli.Simulate;
 
 /// <summary>How a <see cref="ScaleExperiment"/> builds its network and measures lookups.</summary>
-public sealed record ScaleOptions
+internal sealed record ScaleOptions
 {
     public int Nodes { get; init; } = 1000;
 
@@ -42,7 +44,7 @@ public sealed record ScaleOptions
 /// <summary>What building the network cost.</summary>
 /// <param name="Joined">The tables as the joins left them.</param>
 /// <param name="Tables">The tables the lookups start from (converged when <see cref="ScaleOptions.ConvergeTables"/>).</param>
-public sealed record ScaleBuild(int Nodes, int Waves, TimeSpan Wall, TimeSpan VirtualTime, long Datagrams, long ManagedBytes, long WorkingSetBytes, double MeanTableSize, TableFill Joined, TableFill Tables)
+internal sealed record ScaleBuild(int Nodes, int Waves, TimeSpan Wall, TimeSpan VirtualTime, long Datagrams, long ManagedBytes, long WorkingSetBytes, double MeanTableSize, TableFill Joined, TableFill Tables)
 {
     public double ManagedBytesPerNode => (double)ManagedBytes / Nodes;
 
@@ -54,7 +56,7 @@ public sealed record ScaleBuild(int Nodes, int Waves, TimeSpan Wall, TimeSpan Vi
 /// <param name="MeanConverged">Entries a converged table holds: row i (ids sharing exactly i leading bits) min(k, nodes that exist for it).</param>
 /// <param name="FarRowFill">Share held of the converged entries in rows with at least k candidates.</param>
 /// <param name="NearRowFill">Share held of the converged entries in rows with fewer than k candidates (the node's neighbourhood).</param>
-public sealed record TableFill(double MeanEntries, double MeanConverged, double FarRowFill, double NearRowFill)
+internal sealed record TableFill(double MeanEntries, double MeanConverged, double FarRowFill, double NearRowFill)
 {
     public double Fill => MeanConverged == 0 ? 1 : MeanEntries / MeanConverged;
 }
@@ -63,7 +65,7 @@ public sealed record TableFill(double MeanEntries, double MeanConverged, double 
 /// <param name="Hops">Referral depth of the closest reply: 1 = a node from the origin's own table answered it.</param>
 /// <param name="Requests">Nodes the lookup asked (replies plus timeouts).</param>
 /// <param name="Datagrams">Every datagram sent in the whole network while the lookup ran (requests, replies, retries and any background traffic).</param>
-public sealed record ScaleRow(
+internal sealed record ScaleRow(
     int Nodes,
     double Gone,
     int Lookups,
@@ -90,7 +92,7 @@ public sealed record ScaleRow(
 /// earlier; it then runs the normal join (queries for its own id), which fills its table and announces it.
 /// No node needs a central bootstrap node, so joining costs O(log N) messages per node.
 /// </remarks>
-public sealed class ScaleExperiment
+internal sealed class ScaleExperiment
 {
     public const ushort Port = 10000;
     private const uint FirstHost = 0x0A000001; // 10.0.0.1
@@ -291,18 +293,29 @@ public sealed class ScaleExperiment
     {
         var space = new IdSpace(_nodes);
         var k = _nodes[0].Options.K;
-        return Host.Run(() =>
+        return Host.Run(async () =>
         {
             long held = 0, converged = 0, farHeld = 0, farConverged = 0, nearHeld = 0, nearConverged = 0;
+            var rows = new int[IdSpace.Rows];
             for (var j = 0; j < _nodes.Count; j++)
             {
-                var table = _nodes[j].Table;
+                var node = _nodes[j];
+                Array.Clear(rows);
+                foreach (var entry in await node.GetRoutingTableAsync().ConfigureAwait(true))
+                {
+                    var row = node.TableId.CommonPrefixLength(entry.Id);
+                    if (row < rows.Length)
+                    {
+                        rows[row]++;
+                    }
+                }
+
                 for (var row = 0; row < IdSpace.Rows; row++)
                 {
                     var population = space.RowRange(j, row).Length;
                     var want = Math.Min(k, population);
-                    var have = Math.Min(want, table.GetRow(row)?.Count ?? 0);
-                    held += table.GetRow(row)?.Count ?? 0;
+                    var have = Math.Min(want, rows[row]);
+                    held += rows[row];
                     converged += want;
                     if (population >= k)
                     {
@@ -318,7 +331,7 @@ public sealed class ScaleExperiment
             }
 
             double n = _nodes.Count;
-            return Task.FromResult(new TableFill(held / n, converged / n, Share(farHeld, farConverged), Share(nearHeld, nearConverged)));
+            return new TableFill(held / n, converged / n, Share(farHeld, farConverged), Share(nearHeld, nearConverged));
         });
 
         static double Share(long have, long want) => want == 0 ? 1 : (double)have / want;
@@ -398,46 +411,55 @@ public sealed class ScaleExperiment
         Host.Run(async () =>
         {
             var candidates = new List<int>();
+            var mirror = new TableMirror();
             for (var j = 0; j < _nodes.Count; j++)
             {
                 var node = _nodes[j];
-                for (var row = 0; row < IdSpace.Rows; row++)
+                await mirror.AttachAsync(node).ConfigureAwait(true);
+                try
                 {
-                    var range = space.RowRange(j, row);
-                    var want = Math.Min(k, range.Length);
-                    if ((node.Table.GetRow(row)?.Count ?? 0) >= want)
+                    for (var row = 0; row < IdSpace.Rows; row++)
                     {
-                        continue;
-                    }
-
-                    // A random order of the row's candidates: shuffle small rows, sample large ones.
-                    candidates.Clear();
-                    if (range.Length <= 4 * k)
-                    {
-                        candidates.AddRange(Enumerable.Range(range.Start, range.Length));
-                        _random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(candidates));
-                    }
-                    else
-                    {
-                        for (var i = 0; i < 8 * k; i++)
+                        var range = space.RowRange(j, row);
+                        var want = Math.Min(k, range.Length);
+                        if (mirror.RowCount(row) >= want)
                         {
-                            candidates.Add(range.Start + _random.Next(range.Length));
-                        }
-                    }
-
-                    foreach (var c in candidates)
-                    {
-                        if ((node.Table.GetRow(row)?.Count ?? 0) >= want)
-                        {
-                            break;
+                            continue;
                         }
 
-                        var other = space.NodeAt(c);
-                        if (!node.Table.Contains(space.IdAt(c)))
+                        // A random order of the row's candidates: shuffle small rows, sample large ones.
+                        candidates.Clear();
+                        if (range.Length <= 4 * k)
                         {
-                            await node.AddNodeAsync(new Ipv4Endpoint(_hosts[other], Port)).ConfigureAwait(true);
+                            candidates.AddRange(Enumerable.Range(range.Start, range.Length));
+                            _random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(candidates));
+                        }
+                        else
+                        {
+                            for (var i = 0; i < 8 * k; i++)
+                            {
+                                candidates.Add(range.Start + _random.Next(range.Length));
+                            }
+                        }
+
+                        foreach (var c in candidates)
+                        {
+                            if (mirror.RowCount(row) >= want)
+                            {
+                                break;
+                            }
+
+                            var other = space.NodeAt(c);
+                            if (!mirror.Contains(space.IdAt(c)))
+                            {
+                                await node.AddNodeAsync(new Ipv4Endpoint(_hosts[other], Port)).ConfigureAwait(true);
+                            }
                         }
                     }
+                }
+                finally
+                {
+                    mirror.Detach();
                 }
             }
         });
@@ -445,6 +467,70 @@ public sealed class ScaleExperiment
 
     /// <summary>Id a node of this experiment has (hash of its address); for checks.</summary>
     public NodeId IdOf(int index) => Blake2b.NodeIdOf(new Ipv4Endpoint(_hosts[index], Port));
+}
+
+/// <summary>
+/// One node's routing-table membership and row counts, kept from a snapshot and the node's NodeAdded and
+/// NodeRemoved events while attached; used on the node's loop thread only.
+/// </summary>
+internal sealed class TableMirror
+{
+    private readonly HashSet<NodeId> _ids = [];
+    private readonly int[] _rows = new int[IdSpace.Rows];
+    private DhtNode? _node;
+
+    public async Task AttachAsync(DhtNode node)
+    {
+        Detach();
+        _ids.Clear();
+        Array.Clear(_rows);
+        _node = node;
+        node.NodeAdded += OnAdded;
+        node.NodeRemoved += OnRemoved;
+        foreach (var entry in await node.GetRoutingTableAsync().ConfigureAwait(true))
+        {
+            OnAdded(entry);
+        }
+    }
+
+    public void Detach()
+    {
+        if (_node is { } node)
+        {
+            node.NodeAdded -= OnAdded;
+            node.NodeRemoved -= OnRemoved;
+            _node = null;
+        }
+    }
+
+    public int RowCount(int row) => _rows[row];
+
+    public bool Contains(NodeId id) => _ids.Contains(id);
+
+    private void OnAdded(RoutingNode entry)
+    {
+        if (_ids.Add(entry.Id))
+        {
+            Count(entry.Id, 1);
+        }
+    }
+
+    private void OnRemoved(RoutingNode entry)
+    {
+        if (_ids.Remove(entry.Id))
+        {
+            Count(entry.Id, -1);
+        }
+    }
+
+    private void Count(NodeId id, int delta)
+    {
+        var row = _node!.TableId.CommonPrefixLength(id);
+        if (row < _rows.Length)
+        {
+            _rows[row] += delta;
+        }
+    }
 }
 
 /// <summary>The experiment's ids sorted by their leading 64 bits, to count and list the ids of a routing row.</summary>

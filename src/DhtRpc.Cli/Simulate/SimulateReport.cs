@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using DhtRpc.Simulation.Reporting;
-using DhtRpc.Simulation.Scale;
 
-namespace DhtRpc.Cli;
+namespace DhtRpc.Cli.Simulate;
 
 /// <summary>Runs a scale experiment and renders it: markdown to a writer, rows to CSV, CSV to a PNG chart.</summary>
 internal static class SimulateReport
@@ -120,7 +118,7 @@ internal static class SimulateReport
             Directory.CreateDirectory(directory);
         }
 
-        File.WriteAllBytes(pngPath, ScaleChart.Render(points.Values.ToList()).ToPng());
+        File.WriteAllBytes(pngPath, ScaleChart.RenderPng(points.Values.ToList(), tables));
         var shares = points.Keys.Select(k => k.Item2).Distinct().Order().ToList();
         var legend = string.Join(", ", shares.Select((g, i) => FormattableString.Invariant($"{ScaleChart.Palette[i % ScaleChart.Palette.Count].Name} = {g * 100:0.#}% gone")));
         Console.WriteLine($"Chart ({tables} tables only): left mean hops per lookup, right datagrams per lookup, N on a log axis; {legend}; dashed grey = log2(N)/log2(2k).");

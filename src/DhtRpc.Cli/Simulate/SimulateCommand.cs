@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using DhtRpc.Simulation.Scale;
 
-namespace DhtRpc.Cli;
+namespace DhtRpc.Cli.Simulate;
 
 /// <summary>
 /// `dht simulate`: a virtual-time network of N nodes in this process; measures lookups with shares of
@@ -22,11 +21,12 @@ internal static class SimulateCommand
         var seedPeers = new Option<int>("--seed-peers") { Description = "Random earlier nodes seeded into each newcomer's table.", DefaultValueFactory = _ => 3 };
         var maxWave = new Option<int>("--max-wave") { Description = "Most nodes joining at once.", DefaultValueFactory = _ => 1000 };
         var tables = new Option<string>("--tables") { Description = "Routing tables the lookups start from: converged (joins, then every table topped up to a converged Kademlia table) or joined (as the joins left them).", DefaultValueFactory = _ => "converged" };
-        var csv = new Option<string?>("--csv") { Description = "CSV file to add the rows to (rows with the same N, gone, latency, loss and seed are replaced).", DefaultValueFactory = _ => "docs/simulate.csv" };
-        var png = new Option<string?>("--png") { Description = "PNG chart redrawn from the whole CSV.", DefaultValueFactory = _ => "docs/simulate.png" };
+        var outDirectory = new Option<string>("--out") { Description = "Folder the CSV and PNG go to (relative --csv and --png paths are taken from it; created if missing).", DefaultValueFactory = _ => "." };
+        var csv = new Option<string?>("--csv") { Description = "CSV file to add the rows to (rows with the same N, gone, latency, loss and seed are replaced); empty for none.", DefaultValueFactory = _ => "simulate.csv" };
+        var png = new Option<string?>("--png") { Description = "PNG chart redrawn from the whole CSV; empty for none.", DefaultValueFactory = _ => "simulate.png" };
         var command = new Command("simulate", "Simulate a large network in virtual time and measure lookup hops, messages and success.")
         {
-            nodes, gone, lookups, latency, jitter, loss, seed, seedPeers, maxWave, tables, csv, png,
+            nodes, gone, lookups, latency, jitter, loss, seed, seedPeers, maxWave, tables, outDirectory, csv, png,
         };
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
             _ =>
@@ -51,12 +51,15 @@ internal static class SimulateCommand
                 Check(options);
                 var shares = ParseGone(result.GetValue(gone)!);
                 var report = SimulateReport.Run(options, shares, Console.Out);
-                if (result.GetValue(csv) is { Length: > 0 } csvPath)
+                var folder = result.GetValue(outDirectory) is { Length: > 0 } given ? given : ".";
+                if (result.GetValue(csv) is { Length: > 0 } csvName)
                 {
+                    var csvPath = Path.Combine(folder, csvName);
                     SimulateReport.MergeCsv(csvPath, report.Rows, options);
                     Console.WriteLine(FormattableString.Invariant($"CSV: {csvPath}"));
-                    if (result.GetValue(png) is { Length: > 0 } pngPath)
+                    if (result.GetValue(png) is { Length: > 0 } pngName)
                     {
+                        var pngPath = Path.Combine(folder, pngName);
                         SimulateReport.WriteChart(csvPath, pngPath, SimulateReport.TablesName(options));
                         Console.WriteLine(FormattableString.Invariant($"PNG: {pngPath}"));
                     }
