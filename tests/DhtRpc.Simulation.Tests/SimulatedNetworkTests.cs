@@ -1,9 +1,7 @@
 using DhtRpc.Wire;
-using DhtRpc.Simulation;
 using DhtRpc.Transport;
-using Xunit;
 
-namespace DhtRpc.Tests.Simulation;
+namespace DhtRpc.Simulation.Tests;
 
 public class SimulatedNetworkTests
 {

@@ -1,8 +1,6 @@
 using DhtRpc.Wire;
-using DhtRpc.Simulation;
-using Xunit;
 
-namespace DhtRpc.Tests.Simulation;
+namespace DhtRpc.Simulation.Tests;
 
 public class SimulatedNatTests
 {

@@ -1,8 +1,7 @@
 using DhtRpc.Wire;
-using DhtRpc.Simulation;
 using DhtRpc.Transport;
 
-namespace DhtRpc.Tests.Simulation;
+namespace DhtRpc.Simulation.Tests;
 
 /// <summary>Records what a simulated socket receives, with the virtual time of arrival.</summary>
 internal sealed class Inbox

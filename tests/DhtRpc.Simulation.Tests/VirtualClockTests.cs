@@ -1,7 +1,4 @@
-using DhtRpc.Simulation;
-using Xunit;
-
-namespace DhtRpc.Tests.Simulation;
+namespace DhtRpc.Simulation.Tests;
 
 public class VirtualClockTests
 {

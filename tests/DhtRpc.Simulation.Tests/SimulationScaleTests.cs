@@ -1,11 +1,9 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using DhtRpc.Wire;
-using DhtRpc.Simulation;
 using DhtRpc.Transport;
-using Xunit;
 
-namespace DhtRpc.Tests.Simulation;
+namespace DhtRpc.Simulation.Tests;
 
 public class SimulationScaleTests
 {
