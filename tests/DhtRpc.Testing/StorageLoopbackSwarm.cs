@@ -2,13 +2,13 @@ using DhtRpc.Wire;
 using DhtRpc.Storage;
 using DhtRpc.Storage.Stores;
 
-namespace DhtRpc.IntegrationTests.Storage;
+namespace DhtRpc.Testing;
 
 /// <summary>
 /// Storage nodes on real loopback UDP: the first node is open, the rest bootstrap from it; each node gets its
 /// store (and its <see cref="StorageNode"/>) right after construction, before it answers anyone.
 /// </summary>
-internal sealed class StorageLoopbackSwarm : IAsyncDisposable
+public sealed class StorageLoopbackSwarm : IAsyncDisposable
 {
     private readonly Func<int, IItemStore> _createStore;
 

@@ -1,4 +1,6 @@
-namespace DhtRpc.Simulation;
+using DhtRpc.Simulation;
+
+namespace DhtRpc.Testing;
 
 /// <summary>
 /// A swarm of nodes on one <see cref="SimulationHost"/>: the first node is open and force-persistent,

@@ -1,16 +1,16 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace DhtRpc.IntegrationTests;
+namespace DhtRpc.Testing;
 
 /// <summary>The outcome of a finished child process.</summary>
-internal sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError)
+public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError)
 {
     public override string ToString() => $"exit code {ExitCode}\n--- stdout ---\n{StandardOutput}\n--- stderr ---\n{StandardError}";
 }
 
 /// <summary>Runs a child process to completion within a time limit, capturing its output.</summary>
-internal static class ProcessRunner
+public static class ProcessRunner
 {
     public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout)
     {

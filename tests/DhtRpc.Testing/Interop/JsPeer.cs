@@ -5,13 +5,13 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace DhtRpc.IntegrationTests.Interop;
+namespace DhtRpc.Testing;
 
 /// <summary>
 /// A `node interop/peer.mjs` process hosting dht-rpc 6.27.0 nodes. Commands go out as JSON lines on
 /// stdin; each reply is matched to its command by id (replies may come out of order).
 /// </summary>
-internal sealed class JsPeer : IAsyncDisposable
+public sealed class JsPeer : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultCommandTimeout = TimeSpan.FromSeconds(60);
 
@@ -300,7 +300,7 @@ internal sealed class JsPeer : IAsyncDisposable
 }
 
 /// <summary>A node hosted by peer.mjs.</summary>
-internal sealed record JsNode(int Index, int Port, string? NodeId)
+public sealed record JsNode(int Index, int Port, string? NodeId)
 {
     public string Address => $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
 

@@ -1,12 +1,12 @@
 using System.ComponentModel;
 
-namespace DhtRpc.IntegrationTests.Interop;
+namespace DhtRpc.Testing;
 
 /// <summary>
 /// Makes sure Node.js is installed and interop/node_modules holds dht-rpc, running `npm ci` once per
 /// test run when it is missing, so that a fresh clone needs nothing but `dotnet test`.
 /// </summary>
-internal static class NodeJs
+public static class NodeJs
 {
     private static readonly TimeSpan NpmCiTimeout = TimeSpan.FromMinutes(3);
     private static readonly Lock Gate = new();

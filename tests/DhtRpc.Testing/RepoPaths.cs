@@ -1,7 +1,7 @@
-namespace DhtRpc.IntegrationTests;
+namespace DhtRpc.Testing;
 
 /// <summary>Locates the repository checkout the tests were built from.</summary>
-internal static class RepoPaths
+public static class RepoPaths
 {
     private static readonly Lazy<string> RootValue = new(FindRoot);
 

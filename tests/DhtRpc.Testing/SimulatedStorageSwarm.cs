@@ -1,15 +1,19 @@
 using DhtRpc.Wire;
 using DhtRpc.Simulation;
+using DhtRpc.Storage;
 using DhtRpc.Storage.Stores;
 
-namespace DhtRpc.Storage.Tests.Acceptance;
+namespace DhtRpc.Testing;
 
-/// <summary>A simulated network of storage nodes (in-memory stores) that can lose nodes and gain new ones.</summary>
-internal sealed class AcceptanceSwarm
+/// <summary>
+/// A <see cref="SimulatedSwarm"/> of storage nodes (in-memory stores, each attached before its node joins)
+/// that can lose nodes and gain new ones.
+/// </summary>
+public sealed class SimulatedStorageSwarm
 {
-    private readonly StorageOptions _options;
+    private readonly StorageOptions? _options;
 
-    public AcceptanceSwarm(int size, StorageOptions options, int seed)
+    public SimulatedStorageSwarm(int size, StorageOptions? options = null, int seed = 1)
     {
         _options = options;
         Swarm = new SimulatedSwarm(seed).Make(size, onCreated: node => Storage.Add(new StorageNode(node, new InMemoryItemStore(), options)));
@@ -18,6 +22,8 @@ internal sealed class AcceptanceSwarm
     public SimulatedSwarm Swarm { get; }
 
     public SimulationHost Host => Swarm.Host;
+
+    public DhtNode this[int index] => Swarm[index];
 
     /// <summary>Storage nodes, index for index with <see cref="SimulatedSwarm.Nodes"/>.</summary>
     public List<StorageNode> Storage { get; } = [];
@@ -48,13 +54,18 @@ internal sealed class AcceptanceSwarm
         Stopped.Add(index);
     }
 
-    public static Ipv4Endpoint EndpointOf(DhtNode node) => Ipv4Endpoint.Loopback(node.ServerEndpoint!.Value.Port);
-
     /// <summary>Live (unexpired) copies of a content key on the nodes that are still running.</summary>
     public int LiveHolders(NodeId key)
     {
         var now = Host.Now;
         return Alive.Count(i => Storage[i].Store.Get(ItemSpace.Content, key) is { } item && (item.ExpiresAt is not { } at || at > now));
+    }
+
+    /// <summary>The swarm and its storage nodes, for <c>var (swarm, storage) = new SimulatedStorageSwarm(…)</c>.</summary>
+    public void Deconstruct(out SimulatedSwarm swarm, out List<StorageNode> storage)
+    {
+        swarm = Swarm;
+        storage = Storage;
     }
 
     /// <summary>Runs <paramref name="body"/> over <paramref name="items"/>, <paramref name="parallel"/> at a time.</summary>

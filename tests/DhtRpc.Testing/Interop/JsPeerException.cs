@@ -1,4 +1,4 @@
-namespace DhtRpc.IntegrationTests.Interop;
+namespace DhtRpc.Testing;
 
 /// <summary>A peer.mjs command failed, timed out, or the process died.</summary>
 public sealed class JsPeerException : Exception

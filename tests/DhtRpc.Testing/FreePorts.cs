@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace DhtRpc.IntegrationTests;
+namespace DhtRpc.Testing;
 
 /// <summary>Free loopback UDP ports, found by binding port 0 and releasing it.</summary>
-internal static class FreePorts
+public static class FreePorts
 {
     public static int Udp()
     {

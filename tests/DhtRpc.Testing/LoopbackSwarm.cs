@@ -1,14 +1,14 @@
 using DhtRpc.Wire;
 
-namespace DhtRpc.IntegrationTests;
+namespace DhtRpc.Testing;
 
 /// <summary>
 /// dht-rpc's test swarm on real loopback UDP: the first node is open (not firewalled) and the rest
 /// bootstrap from it as "localhost:PORT", each awaited until fully bootstrapped.
 /// </summary>
-internal sealed class Swarm : IAsyncDisposable
+public sealed class LoopbackSwarm : IAsyncDisposable
 {
-    private Swarm(List<DhtNode> nodes)
+    private LoopbackSwarm(List<DhtNode> nodes)
     {
         Nodes = nodes;
     }
@@ -21,7 +21,10 @@ internal sealed class Swarm : IAsyncDisposable
 
     public Ipv4Endpoint Entry => Ipv4Endpoint.Loopback(First.ServerEndpoint!.Value.Port);
 
-    public static async Task<Swarm> CreateAsync(int size, DhtNodeOptions? options = null, int parallel = 1)
+    /// <summary>The bootstrap entry of the first node ("localhost:PORT").</summary>
+    public string BootstrapEntry => $"localhost:{First.ServerEndpoint!.Value.Port}";
+
+    public static async Task<LoopbackSwarm> CreateAsync(int size, DhtNodeOptions? options = null, int parallel = 1)
     {
         var baseOptions = (options ?? new DhtNodeOptions()) with { Host = "127.0.0.1", Ephemeral = false };
         var first = new DhtNode(baseOptions with { Firewalled = false });
@@ -40,7 +43,7 @@ internal sealed class Swarm : IAsyncDisposable
             await Task.WhenAll(wave.Select(n => n.FullyBootstrappedAsync()));
         }
 
-        return new Swarm(nodes);
+        return new LoopbackSwarm(nodes);
     }
 
     public async ValueTask DisposeAsync()
