@@ -14,6 +14,6 @@ dht=src/DhtRpc.Cli/bin/Release/net10.0/dht
 } > "$out"
 for n in 1000 10000 100000; do
   echo >> "$out"
-  "$dht" simulate --nodes "$n" --gone 0,10,30 --lookups 200 | tee -a "$out"
+  "$dht" simulate --nodes "$n" --gone 0,10,30 --lookups 200 --out docs | tee -a "$out"
 done
 echo "wrote $out"

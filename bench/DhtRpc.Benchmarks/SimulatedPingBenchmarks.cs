@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using DhtRpc.Wire;
 using DhtRpc.Simulation;
+using DhtRpc.Testing;
 
 namespace DhtRpc.Benchmarks;
 

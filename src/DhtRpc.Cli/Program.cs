@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DhtRpc.Cli;
+using DhtRpc.Cli.Simulate;
 using DhtRpc.Transport;
 
 // A dht process mostly moves datagrams: answer them on the I/O thread, without a thread-pool hop.

@@ -7,7 +7,7 @@ public sealed class SwarmTests
     [Fact]
     public async Task TinySwarmBootstrapsAndSecondNodeBecomesPersistent()
     {
-        await using var swarm = await Swarm.CreateAsync(2);
+        await using var swarm = await LoopbackSwarm.CreateAsync(2);
         Assert.True(swarm[0].Bootstrapped);
         Assert.True(swarm[1].Bootstrapped);
         Assert.NotNull(swarm[1].Id);
@@ -18,7 +18,7 @@ public sealed class SwarmTests
     [Fact]
     public async Task PingCountsTxThenRx()
     {
-        await using var swarm = await Swarm.CreateAsync(2);
+        await using var swarm = await LoopbackSwarm.CreateAsync(2);
         var a = swarm[0];
         var txBefore = a.Stats.Ping.Tx;
         var rxBefore = a.Stats.Ping.Rx;
@@ -32,7 +32,7 @@ public sealed class SwarmTests
     [Fact]
     public async Task FindNodeReachesTargetInSwarmOf50()
     {
-        await using var swarm = await Swarm.CreateAsync(50, parallel: 5);
+        await using var swarm = await LoopbackSwarm.CreateAsync(50, parallel: 5);
         var target = swarm[25].Id!.Value;
         var query = swarm[49].FindNode(target);
         await query.ToListAsync();

@@ -9,7 +9,7 @@ public sealed class CliStorageTests(CliNetwork network) : IClassFixture<CliNetwo
 {
     public const string SampleHash = "fe55bb60efb0b18d59e644a55263b4be25d8c5217dfd55a7d18eb37f5958a494";
 
-    public static string SamplePath => Path.Combine(RepoPaths.Root, "tests", "DhtRpc.Storage.Tests", "TestData", "sample.json");
+    public static string SamplePath => TestFiles.SampleJson;
 
     [Fact]
     public async Task PutJsonPrintsTheStudyHashLastAndGetJsonReturnsTheSameJson()

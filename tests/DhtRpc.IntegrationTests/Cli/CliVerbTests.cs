@@ -121,6 +121,29 @@ public sealed class CliVerbTests
     }
 
     [Fact]
+    public async Task SimulateWritesIntoTheCurrentFolderUnlessOutNamesAnother()
+    {
+        var directory = Directory.CreateTempSubdirectory("dht-simulate-out-");
+        try
+        {
+            var here = await DhtCli.RunInAsync(directory.FullName, TimeSpan.FromSeconds(120), "simulate", "--nodes", "20", "--lookups", "2");
+            Assert.True(here.ExitCode == 0, here.ToString());
+            Assert.True(File.Exists(Path.Combine(directory.FullName, "simulate.csv")), here.ToString());
+            Assert.True(File.Exists(Path.Combine(directory.FullName, "simulate.png")), here.ToString());
+            Assert.False(Directory.Exists(Path.Combine(directory.FullName, "docs")));
+
+            var there = await DhtCli.RunInAsync(directory.FullName, TimeSpan.FromSeconds(120), "simulate", "--nodes", "20", "--lookups", "2", "--out", "figures");
+            Assert.True(there.ExitCode == 0, there.ToString());
+            Assert.Equal(2, File.ReadAllLines(Path.Combine(directory.FullName, "figures", "simulate.csv")).Length);
+            Assert.True(new FileInfo(Path.Combine(directory.FullName, "figures", "simulate.png")).Length > 100);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task DemoFinishesByItselfWithASuccessLine()
     {
         var result = await DhtCli.RunAsync(TimeSpan.FromSeconds(120), "demo", "--nodes", "24");

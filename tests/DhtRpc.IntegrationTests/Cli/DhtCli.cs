@@ -27,7 +27,11 @@ internal static class DhtCli
 
     /// <summary>Runs a verb to completion (killed after <paramref name="timeout"/>).</summary>
     public static Task<ProcessResult> RunAsync(TimeSpan timeout, params string[] arguments) =>
-        ProcessRunner.RunAsync(DotnetHost, [DllPath, .. arguments], RepoPaths.Root, timeout);
+        RunInAsync(RepoPaths.Root, timeout, arguments);
+
+    /// <summary>Runs a verb to completion in <paramref name="workingDirectory"/>.</summary>
+    public static Task<ProcessResult> RunInAsync(string workingDirectory, TimeSpan timeout, params string[] arguments) =>
+        ProcessRunner.RunAsync(DotnetHost, [DllPath, .. arguments], workingDirectory, timeout);
 }
 
 /// <summary>A long-running `dht` process: read its output line by line, stop it with SIGTERM.</summary>

@@ -30,7 +30,7 @@ public sealed class StorageInteropTests
         await NodeJs.EnsureReadyAsync();
         await using var network = await StorageNetwork.StartAsync(10);
         var bootstrap = network.Bootstrapper.Address;
-        var file = Path.Combine(AppContext.BaseDirectory, "TestData", "sample.json");
+        var file = TestFiles.SampleJson;
         var text = await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken);
         var normalized = JsJson.Normalize(text);
         var bytes = Encoding.UTF8.GetBytes(normalized);

@@ -67,7 +67,7 @@ public sealed class AddressScenarios
     public async Task Scenario38_ResponseIncludesRoundtripTime()
     {
         const ulong Nope = 442;
-        await using var swarm = await Swarm.CreateAsync(3);
+        await using var swarm = await LoopbackSwarm.CreateAsync(3);
         var (a, b) = (swarm[1], swarm[2]);
 
         var response = await a.RequestAsync(new DhtRequest(Nope), AddressOf(b));

@@ -11,7 +11,7 @@ public sealed class BigSwarmScenarioTests
     [Fact]
     public async Task Scenario10_MakeBiggerSwarm()
     {
-        await using var swarm = await Swarm.CreateAsync(500);
+        await using var swarm = await LoopbackSwarm.CreateAsync(500);
         var target = swarm[25].Id!.Value;
 
         var (found, messages, q) = await FindUntilTargetAsync(swarm[499].FindNode(target), target);

@@ -20,7 +20,7 @@ public sealed class ChurnTests(ITestOutputHelper output)
     [Fact]
     public void EveryValueSurvivesThirtyPercentChurnAndOneRepublishRound()
     {
-        var net = new AcceptanceSwarm(Nodes, Options, seed: 7);
+        var net = new SimulatedStorageSwarm(Nodes, Options, seed: 7);
         var random = new Random(42);
         var start = net.Host.Now;
 
@@ -35,7 +35,7 @@ public sealed class ChurnTests(ITestOutputHelper output)
         var publishers = values.Select(_ => random.Next(Nodes)).ToList();
         var keys = new NodeId[Values];
         var replicas = new int[Values];
-        net.Host.Run(() => AcceptanceSwarm.InBatchesAsync(values, 50, async (value, i) =>
+        net.Host.Run(() => SimulatedStorageSwarm.InBatchesAsync(values, 50, async (value, i) =>
         {
             var put = await new DhtStorageClient(net.Swarm[publishers[i]]).PutAsync(value);
             keys[i] = put.Key;
@@ -70,7 +70,7 @@ public sealed class ChurnTests(ITestOutputHelper output)
         var alive = net.Alive.ToList();
         var readers = keys.Select(_ => alive[random.Next(alive.Count)]).ToList();
         var fetched = new byte[]?[Values];
-        net.Host.Run(() => AcceptanceSwarm.InBatchesAsync(keys, 50, async (key, i) =>
+        net.Host.Run(() => SimulatedStorageSwarm.InBatchesAsync(keys, 50, async (key, i) =>
         {
             fetched[i] = await new DhtStorageClient(net.Swarm[readers[i]]).GetAsync(key);
         }));

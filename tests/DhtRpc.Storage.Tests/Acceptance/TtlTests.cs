@@ -17,7 +17,7 @@ public sealed class TtlTests(ITestOutputHelper output)
     public void NodeThatIsNoLongerAmongTheClosestDropsItsCopyAfterTheTtl()
     {
         // Six nodes: every persistent one but the publisher is among the 20 closest and takes the value.
-        var net = new AcceptanceSwarm(6, Options, seed: 11);
+        var net = new SimulatedStorageSwarm(6, Options, seed: 11);
         var value = "a record that moves to newer, closer nodes"u8.ToArray();
         var put = net.Host.Run(() => new DhtStorageClient(net.Swarm[5]).PutAsync(value));
         var storedAt = net.Host.Now;

@@ -10,7 +10,7 @@ public sealed class WarehouseRedundancyTests
     [Fact]
     public void StoreGoesToTheThreeClosestStatsCoverAllAndALookupOutlivesOneOfThem()
     {
-        var net = new AcceptanceSwarm(30, StorageOptions.Default, seed: 3);
+        var net = new SimulatedStorageSwarm(30, StorageOptions.Default, seed: 3);
         var clientNode = net.Swarm.Add(new DhtNodeOptions { Ephemeral = true, Bootstrap = [net.Swarm.BootstrapEntry] });
         net.Host.Run(clientNode.FullyBootstrappedAsync);
         var client = new WarehouseClient(clientNode);
@@ -28,9 +28,9 @@ public sealed class WarehouseRedundancyTests
             .Where(s => s.Node.Id is not null)
             .OrderBy(s => s.Node.TableId, Comparer<NodeId>.Create((a, b) => target.CompareDistance(a, b)))
             .Take(3)
-            .Select(s => AcceptanceSwarm.EndpointOf(s.Node))
+            .Select(s => SimulatedSwarm.ServerOf(s.Node))
             .ToHashSet();
-        Assert.Equal(closestThree, holders.Select(i => AcceptanceSwarm.EndpointOf(net.Swarm[i])).ToHashSet());
+        Assert.Equal(closestThree, holders.Select(i => SimulatedSwarm.ServerOf(net.Swarm[i])).ToHashSet());
         Assert.Equal(closestThree, stored.StoredOn.ToHashSet());
 
         // Reads on each holder (1, 2 and 3 of them); the stats gather all three.
@@ -52,7 +52,7 @@ public sealed class WarehouseRedundancyTests
 
         // The closest holder stops; a lookup still finds the value on one of the other two.
         var gone = holders.OrderBy(i => net.Swarm[i].TableId, Comparer<NodeId>.Create((a, b) => target.CompareDistance(a, b))).First();
-        var goneEndpoint = AcceptanceSwarm.EndpointOf(net.Swarm[gone]);
+        var goneEndpoint = SimulatedSwarm.ServerOf(net.Swarm[gone]);
         net.Stop(gone);
         var found = net.Host.Run(() => client.GetAsync("reports/q3"));
         Assert.NotNull(found);

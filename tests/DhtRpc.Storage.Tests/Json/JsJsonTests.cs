@@ -16,7 +16,7 @@ public sealed class JsJsonTests
     public void Sample_file_hashes_to_the_known_content_hash()
     {
         // Read the bytes and decode them without dropping a BOM, as fs.readFileSync(path, 'utf8') does.
-        var text = Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "TestData", "sample.json")));
+        var text = Encoding.UTF8.GetString(File.ReadAllBytes(TestFiles.SampleJson));
 
         var hash = Convert.ToHexStringLower(SHA256.HashData(JsJson.NormalizeToUtf8(text)));
 

@@ -14,7 +14,7 @@ public sealed class ContentStoreTests
     [Fact]
     public void PutReachesTwentyNodesAndGetVerifiesTheHash()
     {
-        var (swarm, storage) = StorageSwarm(40);
+        var (swarm, storage) = new SimulatedStorageSwarm(40);
         var client = new DhtStorageClient(swarm[39]);
         var value = "hello warehouse"u8.ToArray();
         var key = NodeId.Read(SHA256.HashData(value));
@@ -30,10 +30,10 @@ public sealed class ContentStoreTests
     [Fact]
     public void InsertWithWrongHashIsRefusedAndNothingStored()
     {
-        var (swarm, storage) = StorageSwarm(5);
+        var (swarm, storage) = new SimulatedStorageSwarm(5);
         var value = "payload"u8.ToArray();
         var wrongKey = NodeId.Read(SHA256.HashData("other"u8));
-        var target = SimulatedSwarmEndpoint(swarm[1]);
+        var target = SimulatedSwarm.ServerOf(swarm[1]);
         var reply = swarm.Run(() => swarm[4].RequestAsync(new DhtRequest(StorageCommands.Insert, wrongKey), target));
         Assert.NotNull(reply.Token);
         var refused = swarm.Run(() => swarm[4].RequestAsync(new DhtRequest(StorageCommands.Insert, wrongKey, value, reply.Token), target));
@@ -45,10 +45,10 @@ public sealed class ContentStoreTests
     [Fact]
     public void InsertWithoutTokenStoresNothing()
     {
-        var (swarm, storage) = StorageSwarm(3);
+        var (swarm, storage) = new SimulatedStorageSwarm(3);
         var value = "payload"u8.ToArray();
         var key = NodeId.Read(SHA256.HashData(value));
-        var reply = swarm.Run(() => swarm[2].RequestAsync(new DhtRequest(StorageCommands.Insert, key, value), SimulatedSwarmEndpoint(swarm[1])));
+        var reply = swarm.Run(() => swarm[2].RequestAsync(new DhtRequest(StorageCommands.Insert, key, value), SimulatedSwarm.ServerOf(swarm[1])));
         Assert.Equal(0UL, reply.Error);
         Assert.Null(reply.Value);
         Assert.Equal(0, storage[1].Store.Count(ItemSpace.Content));
@@ -57,7 +57,7 @@ public sealed class ContentStoreTests
     [Fact]
     public void GetIgnoresAndCountsRepliesThatDoNotHashToTheKey()
     {
-        var (swarm, storage) = StorageSwarm(10);
+        var (swarm, storage) = new SimulatedStorageSwarm(10);
         var value = "genuine"u8.ToArray();
         var key = NodeId.Read(SHA256.HashData(value));
 
@@ -77,9 +77,9 @@ public sealed class ContentStoreTests
     [Fact]
     public void SampleJsonGetsTheStudyHashAndComesBack()
     {
-        var (swarm, _) = StorageSwarm(30);
+        var (swarm, _) = new SimulatedStorageSwarm(30);
         var client = new DhtStorageClient(swarm[29]);
-        var text = Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "TestData", "sample.json")));
+        var text = Encoding.UTF8.GetString(File.ReadAllBytes(TestFiles.SampleJson));
         var put = swarm.Run(() => client.PutJsonAsync(text));
         Assert.Equal("fe55bb60efb0b18d59e644a55263b4be25d8c5217dfd55a7d18eb37f5958a494", put.Key.ToString());
         Assert.Equal(20, put.Replicas);
@@ -89,7 +89,7 @@ public sealed class ContentStoreTests
     [Fact]
     public void LargeValueIsChunkedAndVerifiedBlockByBlock()
     {
-        var (swarm, _) = StorageSwarm(25);
+        var (swarm, _) = new SimulatedStorageSwarm(25);
         var client = new DhtStorageClient(swarm[24]);
         var value = new byte[200_000];
         new Random(5).NextBytes(value);
@@ -103,7 +103,7 @@ public sealed class ContentStoreTests
     [Fact]
     public void ValueOverNodeLimitIsRefusedWithClearError()
     {
-        var (swarm, storage) = StorageSwarm(5, new StorageOptions { MaxValueSize = 100 });
+        var (swarm, storage) = new SimulatedStorageSwarm(5, new StorageOptions { MaxValueSize = 100 });
         var client = new DhtStorageClient(swarm[4]);
         var error = Assert.Throws<StorageRefusedException>(() => swarm.Run(() => client.PutAsync(new byte[500], new PutOptions { BlockSize = 1000 })));
         Assert.Equal(StorageErrors.ValueTooLarge, error.Code);
@@ -114,7 +114,7 @@ public sealed class ContentStoreTests
     [Fact]
     public void NodeAtItsItemLimitRefusesMore()
     {
-        var (swarm, storage) = StorageSwarm(3, new StorageOptions { MaxItems = 2 });
+        var (swarm, storage) = new SimulatedStorageSwarm(3, new StorageOptions { MaxItems = 2 });
         var client = new DhtStorageClient(swarm[2]);
         swarm.Run(() => client.PutAsync("one"u8.ToArray()));
         swarm.Run(() => client.PutAsync("two"u8.ToArray()));
@@ -122,13 +122,4 @@ public sealed class ContentStoreTests
         Assert.Equal(StorageErrors.StorageFull, error.Code);
         Assert.All(storage, s => Assert.True(s.Store.Count(ItemSpace.Content) <= 2));
     }
-
-    internal static (SimulatedSwarm Swarm, List<StorageNode> Storage) StorageSwarm(int size, StorageOptions? options = null)
-    {
-        var storage = new List<StorageNode>();
-        var swarm = new SimulatedSwarm().Make(size, onCreated: node => storage.Add(new StorageNode(node, new InMemoryItemStore(), options)));
-        return (swarm, storage);
-    }
-
-    internal static Ipv4Endpoint SimulatedSwarmEndpoint(DhtNode node) => Ipv4Endpoint.Loopback(node.ServerEndpoint!.Value.Port);
 }

@@ -22,9 +22,9 @@ public sealed class WarehouseTests
     [Fact]
     public void StoreRetrieveListCountDeleteAndErrors()
     {
-        var (swarm, storage) = ContentStoreTests.StorageSwarm(12, new StorageOptions { Location = "eu-west" });
+        var (swarm, storage) = new SimulatedStorageSwarm(12, new StorageOptions { Location = "eu-west" });
         var client = new WarehouseClient(swarm[11]);
-        var warehouse = ContentStoreTests.SimulatedSwarmEndpoint(swarm[4]);
+        var warehouse = SimulatedSwarm.ServerOf(swarm[4]);
 
         // 1. Store with metadata (empty reply means stored).
         foreach (var (key, value) in Items)
@@ -80,9 +80,9 @@ public sealed class WarehouseTests
     [Fact]
     public void StoreWithoutTokenIsRefused()
     {
-        var (swarm, storage) = ContentStoreTests.StorageSwarm(4);
+        var (swarm, storage) = new SimulatedStorageSwarm(4);
         var target = WarehouseClient.TargetOf("k");
-        var reply = swarm.Run(() => swarm[3].RequestAsync(new DhtRequest(StorageCommands.WarehouseStore, target, "v"u8.ToArray()), ContentStoreTests.SimulatedSwarmEndpoint(swarm[1])));
+        var reply = swarm.Run(() => swarm[3].RequestAsync(new DhtRequest(StorageCommands.WarehouseStore, target, "v"u8.ToArray()), SimulatedSwarm.ServerOf(swarm[1])));
         Assert.Equal(0UL, reply.Error);
         Assert.Equal(0, storage[1].Store.Count(ItemSpace.Warehouse));
     }
@@ -96,7 +96,7 @@ public sealed class WarehouseTests
         var warehouseNode = swarm.Add(new DhtNodeOptions { Ephemeral = false, Firewalled = false });
         storage.Add(new StorageNode(warehouseNode, new InMemoryItemStore()));
         swarm.Run(warehouseNode.FullyBootstrappedAsync);
-        var warehouse = ContentStoreTests.SimulatedSwarmEndpoint(warehouseNode);
+        var warehouse = SimulatedSwarm.ServerOf(warehouseNode);
         var storer = new WarehouseClient(ClientOn(swarm, "127.0.0.2", warehouse));
         var other = new WarehouseClient(ClientOn(swarm, "127.0.0.3", warehouse));
 
@@ -113,7 +113,7 @@ public sealed class WarehouseTests
     [Fact]
     public void SignedItemsObeyOnlyTheirOwner()
     {
-        var (swarm, storage) = ContentStoreTests.StorageSwarm(8);
+        var (swarm, storage) = new SimulatedStorageSwarm(8);
         var client = new WarehouseClient(swarm[7]);
         using var owner = SignedEnvelope.CreateKey();
         using var stranger = SignedEnvelope.CreateKey();
@@ -138,9 +138,9 @@ public sealed class WarehouseTests
     [Fact]
     public void InventoryPagesStayUnderTheLimit()
     {
-        var (swarm, storage) = ContentStoreTests.StorageSwarm(3, new StorageOptions { ListPageBytes = 600 });
+        var (swarm, storage) = new SimulatedStorageSwarm(3, new StorageOptions { ListPageBytes = 600 });
         var client = new WarehouseClient(swarm[2]);
-        var warehouse = ContentStoreTests.SimulatedSwarmEndpoint(swarm[1]);
+        var warehouse = SimulatedSwarm.ServerOf(swarm[1]);
         for (var i = 0; i < 25; i++)
         {
             swarm.Run(() => client.StoreOnAsync($"item-{i}", Encoding.UTF8.GetBytes(new string('x', 100)), warehouse));
