@@ -114,7 +114,8 @@ internal static class WarehouseCommand
 
                 if (found is not { } item)
                 {
-                    throw new CliException(named is { } n ? $"Warehouse {n} does not hold '{k}'." : $"No warehouse near '{k}' holds it.");
+                    var foreign = stats.UnreadableReplies == 0 ? "" : $" {stats.UnreadableReplies} node{(stats.UnreadableReplies == 1 ? "" : "s")} answered in another format (another kind of warehouse).";
+                    throw new CliException((named is { } n ? $"Warehouse {n} does not hold '{k}'." : $"No warehouse near '{k}' holds it.") + foreign);
                 }
 
                 var text = Encoding.UTF8.GetString(item.Value);
@@ -217,7 +218,8 @@ internal static class WarehouseCommand
                 var holders = stats.Holders.Where(h => named is not { } n || h.Node == n).ToList();
                 if (holders.Count == 0)
                 {
-                    throw new CliException(named is { } n ? $"Warehouse {n} does not hold '{k}'." : $"No warehouse near '{k}' holds it.");
+                    var foreign = stats.UnreadableReplies == 0 ? "" : $" {stats.UnreadableReplies} node{(stats.UnreadableReplies == 1 ? "" : "s")} answered in another format (another kind of warehouse).";
+                    throw new CliException((named is { } n ? $"Warehouse {n} does not hold '{k}'." : $"No warehouse near '{k}' holds it.") + foreign);
                 }
 
                 if (result.GetValue(client.Json))

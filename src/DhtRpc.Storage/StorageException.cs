@@ -14,6 +14,9 @@ public enum StorageErrorCode
 
     /// <summary>A block of a chunked value could not be found (<see cref="Chunking.ContentNotFoundException"/>).</summary>
     ContentMissing = 3,
+
+    /// <summary>A node answered in a format this client does not read (<see cref="Client.UnreadableReplyException"/>).</summary>
+    UnreadableReply = 4,
 }
 
 /// <summary>

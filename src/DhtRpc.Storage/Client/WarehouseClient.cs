@@ -14,7 +14,7 @@ public sealed record WarehouseCandidate(DhtPeer Peer, byte[] Token, TimeSpan Rtt
 public sealed record WarehouseStoreResult(NodeId Target, IReadOnlyList<Ipv4Endpoint> StoredOn, IReadOnlyList<string> Failures);
 
 /// <summary>What the warehouses holding a key report about it, gathered in one lookup.</summary>
-public sealed record KeyAccessStats(NodeId Target, long AccessCount, DateTimeOffset? LastAccess, IReadOnlyList<(Ipv4Endpoint Node, InventoryItem Item)> Holders);
+public sealed record KeyAccessStats(NodeId Target, long AccessCount, DateTimeOffset? LastAccess, IReadOnlyList<(Ipv4Endpoint Node, InventoryItem Item)> Holders, int UnreadableReplies = 0);
 
 /// <summary>
 /// Client of the warehouse commands (100–107). Items live under target = sha256(user key). Stores go to
@@ -99,18 +99,26 @@ public sealed class WarehouseClient
     public async Task<IReadOnlyList<InventoryItem>> ListAsync(Ipv4Endpoint warehouse, CancellationToken cancellationToken = default)
     {
         var items = new List<InventoryItem>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var page = 0; page < 100_000; page++)
         {
             var offset = Encoding.ASCII.GetBytes(items.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
             var reply = await Node.RequestAsync(new DhtRequest(StorageCommands.WarehouseList, new NodeId(), items.Count == 0 ? null : offset), warehouse, cancellationToken: cancellationToken).ConfigureAwait(true);
             ThrowIfError(reply);
-            var batch = reply.Value is { } value ? InventoryPage.Parse(value) : [];
-            if (batch.Count == 0)
+            IReadOnlyList<InventoryItem> batch = [];
+            if (reply.Value is { } value && !InventoryPage.TryParse(value, out batch))
+            {
+                throw new UnreadableReplyException(warehouse, "LIST");
+            }
+
+            // A page with nothing new ends the listing: the last page, or a warehouse that ignores the offset and repeats itself.
+            var fresh = batch.Where(item => seen.Add(item.FullKey ?? item.Key + "\u0000" + item.Stored + "\u0000" + item.Preview)).ToList();
+            if (fresh.Count == 0)
             {
                 break;
             }
 
-            items.AddRange(batch);
+            items.AddRange(fresh);
         }
 
         return items;
@@ -142,10 +150,20 @@ public sealed class WarehouseClient
     {
         var target = TargetOf(key);
         var holders = new List<(Ipv4Endpoint, InventoryItem)>();
+        var unreadable = 0;
         var query = Node.Query(target, StorageCommands.WarehouseKeyStats);
         await foreach (var reply in query.WithCancellation(cancellationToken).ConfigureAwait(true))
         {
-            if (reply.Value is { Length: > 0 } value && InventoryPage.ParseKeyStats(value) is { } item && item.FullKey == target.ToString())
+            if (reply.Value is not { Length: > 0 } value)
+            {
+                continue;
+            }
+
+            if (!InventoryPage.TryParseKeyStats(value, out var item))
+            {
+                unreadable++;
+            }
+            else if (item is not null && item.FullKey == target.ToString())
             {
                 holders.Add((reply.From.Endpoint, item));
             }
@@ -154,7 +172,7 @@ public sealed class WarehouseClient
         var lastAccess = holders
             .Select(h => h.Item2.LastAccess is { } text ? DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : (DateTimeOffset?)null)
             .Max();
-        return new KeyAccessStats(target, holders.Sum(h => h.Item2.AccessCount), lastAccess, holders);
+        return new KeyAccessStats(target, holders.Sum(h => h.Item2.AccessCount), lastAccess, holders, unreadable);
     }
 
     /// <summary>A warehouse's analytics.</summary>
@@ -162,7 +180,12 @@ public sealed class WarehouseClient
     {
         var reply = await Node.RequestAsync(new DhtRequest(StorageCommands.WarehouseInfo), warehouse, cancellationToken: cancellationToken).ConfigureAwait(true);
         ThrowIfError(reply);
-        return reply.Value is { } value ? InventoryPage.ParseInfo(value) : null;
+        if (reply.Value is not { } value)
+        {
+            return null;
+        }
+
+        return InventoryPage.TryParseInfo(value, out var info) ? info : throw new UnreadableReplyException(warehouse, "INFO");
     }
 
     private async Task<WarehouseCandidate> AskTokenAsync(NodeId target, Ipv4Endpoint warehouse, CancellationToken cancellationToken)

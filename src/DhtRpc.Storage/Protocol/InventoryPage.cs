@@ -119,6 +119,30 @@ public static class InventoryPage
     public static IReadOnlyList<InventoryItem> Parse(ReadOnlySpan<byte> page) =>
         JsonSerializer.Deserialize<List<InventoryItem>>(page, Json) ?? [];
 
+    /// <summary>Reads a LIST reply; false when it is not an inventory page (another protocol's reply).</summary>
+    public static bool TryParse(byte[] page, out IReadOnlyList<InventoryItem> items) => TryRead(() => Parse(page), out items!);
+
+    /// <summary>Reads a KEY_STATS reply; false when it is not one (another protocol's reply).</summary>
+    public static bool TryParseKeyStats(byte[] value, out InventoryItem? item) => TryRead(() => ParseKeyStats(value), out item);
+
+    /// <summary>Reads an INFO reply; false when it is not one (another protocol's reply).</summary>
+    public static bool TryParseInfo(byte[] value, out NodeInfo? info) => TryRead(() => ParseInfo(value), out info);
+
+    private static bool TryRead<T>(Func<T> read, out T? result)
+    {
+        try
+        {
+            result = read();
+            return true;
+        }
+        catch (JsonException)
+        {
+            // Not this protocol's JSON: the caller reports which node answered what.
+            result = default;
+            return false;
+        }
+    }
+
     /// <summary>Access statistics of one item (the KEY_STATS reply).</summary>
     public static byte[] KeyStats(StoredItem item, string? location) =>
         JsonSerializer.SerializeToUtf8Bytes(ToInventoryItem(item, location), Json);
