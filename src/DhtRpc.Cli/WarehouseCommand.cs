@@ -114,8 +114,7 @@ internal static class WarehouseCommand
 
                 if (found is not { } item)
                 {
-                    var foreign = stats.UnreadableReplies == 0 ? "" : $" {stats.UnreadableReplies} node{(stats.UnreadableReplies == 1 ? "" : "s")} answered in another format (another kind of warehouse).";
-                    throw new CliException((named is { } n ? $"Warehouse {n} does not hold '{k}'." : $"No warehouse near '{k}' holds it.") + foreign);
+                    throw new CliException(named is { } n ? $"Warehouse {n} does not hold '{k}'." : $"No warehouse near '{k}' holds it.");
                 }
 
                 var text = Encoding.UTF8.GetString(item.Value);
