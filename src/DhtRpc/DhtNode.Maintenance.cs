@@ -64,6 +64,7 @@ public sealed partial class DhtNode
         Io.Suspended = true;
         await Io.ClearAsync(suspended: true).ConfigureAwait(true);
         Io.Congestion.Clear();
+        LogSuspended(_logger);
         SuspendedEvent?.Invoke();
     });
 
@@ -81,6 +82,7 @@ public sealed partial class DhtNode
         Io.Suspended = false;
         Io.Bind();
         Refresh();
+        LogResumed(_logger);
         Resumed?.Invoke();
     });
 
@@ -105,13 +107,13 @@ public sealed partial class DhtNode
 
         if (Adaptive && Ephemeral && --_stableTicks <= 0)
         {
-            if (_lastCheckedHost == _nat.Host)
+            if (_persistence.LastCheckedHost == _nat.Host)
             {
                 _stableTicks = MoreStableTicks;
             }
             else
             {
-                _ = UpdateNetworkStateAsync(onlyFirewall: false);
+                _ = _persistence.RunAsync(onlyFirewall: false);
             }
         }
 
@@ -204,15 +206,17 @@ public sealed partial class DhtNode
         _tick += 8 - (_tick & 7) - 2;
         _stableTicks = MoreStableTicks;
         _refreshTicks = 1;
-        _lastCheckedHost = null;
+        _persistence.Forget();
         ApplyHealth(Health.Reset());
         SetNetworkState(online: true, degraded: false);
         if (Adaptive && !Ephemeral)
         {
             Ephemeral = Io.Ephemeral = true;
+            LogBecameEphemeral(_logger);
             BecameEphemeral?.Invoke();
         }
 
+        LogWokeUp(_logger, _tick);
         WokeUp?.Invoke();
     }
 
@@ -271,19 +275,35 @@ public sealed partial class DhtNode
 
         _delayedPingTimers.Clear();
         await Io.ClearAsync(suspended: false).ConfigureAwait(true);
-        _bootstrapped.TrySetException(DhtException.NodeIsDestroyed());
+        _join.Abandon();
         if (emitClose)
         {
+            LogClosed(_logger);
             Closed?.Invoke();
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Network interfaces changed")]
+    [LoggerMessage(EventId = 1040, Level = LogLevel.Information, Message = "Network state: online {Online}, degraded {Degraded}")]
+    private static partial void LogNetworkState(ILogger logger, bool online, bool degraded);
+
+    [LoggerMessage(EventId = 1041, Level = LogLevel.Information, Message = "Network interfaces changed")]
     private static partial void LogNetworkChanged(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Network interface changes cannot be watched here")]
+    [LoggerMessage(EventId = 1042, Level = LogLevel.Warning, Message = "Network interface changes cannot be watched here")]
     private static partial void LogNetworkWatchUnavailable(ILogger logger, Exception error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Network state: online {Online}, degraded {Degraded}")]
-    private static partial void LogNetworkState(ILogger logger, bool online, bool degraded);
+    [LoggerMessage(EventId = 1043, Level = LogLevel.Information, Message = "Woke up from sleep or a resume: tick {Tick}, re-checking the table and the network")]
+    private static partial void LogWokeUp(ILogger logger, long tick);
+
+    [LoggerMessage(EventId = 1032, Level = LogLevel.Information, Message = "Back to ephemeral after waking up: the network may have changed")]
+    private static partial void LogBecameEphemeral(ILogger logger);
+
+    [LoggerMessage(EventId = 1060, Level = LogLevel.Information, Message = "Suspended: sockets closed, requests in flight failed")]
+    private static partial void LogSuspended(ILogger logger);
+
+    [LoggerMessage(EventId = 1061, Level = LogLevel.Information, Message = "Resumed: sockets bound again")]
+    private static partial void LogResumed(ILogger logger);
+
+    [LoggerMessage(EventId = 1062, Level = LogLevel.Information, Message = "Closed")]
+    private static partial void LogClosed(ILogger logger);
 }

@@ -26,7 +26,7 @@ public sealed partial class DhtNode
             return;
         }
 
-        if (_context is SerialSynchronizationContext serial &&
+        if (_context.Context is SerialSynchronizationContext serial &&
             serial.TryRunInline(static (state, data) => state.Node.ProcessDatagram(state.Socket, data, state.From), (Node: this, Socket: socket, From: from), datagram, waitBriefly: true))
         {
             return;
@@ -100,7 +100,7 @@ public sealed partial class DhtNode
         if (message.HasToken && !Io.Secrets.Verify(from, message.Token))
         {
             Stats.Dropped.InvalidTokens++;
-            Io.SendReply(socket, message.Tid, from, ErrorCodes.InvalidToken, default, false, withToken: true, withCloserNodes: true, target);
+            Io.SendReply(socket, message.Tid, from, ReplyParams.CloserTo(target, ErrorCodes.InvalidToken) with { WithToken = true });
             return;
         }
 
@@ -119,7 +119,7 @@ public sealed partial class DhtNode
         var handler = RequestHandler;
         if (handler is null)
         {
-            Io.SendReply(socket, message.Tid, from, ErrorCodes.UnknownCommand, default, false, withToken: false, withCloserNodes: true, target);
+            Io.SendReply(socket, message.Tid, from, ReplyParams.CloserTo(target, ErrorCodes.UnknownCommand));
             return;
         }
 
@@ -152,7 +152,7 @@ public sealed partial class DhtNode
         switch (message.Command)
         {
             case Commands.Ping:
-                Io.SendReply(socket, message.Tid, from, 0, default, false, withToken: false, withCloserNodes: false, null);
+                Io.SendReply(socket, message.Tid, from, ReplyParams.Empty);
                 return;
             case Commands.PingNat:
                 // Answer on the port the requester names: proves whether that socket takes unsolicited traffic.
@@ -167,7 +167,7 @@ public sealed partial class DhtNode
                     return;
                 }
 
-                Io.SendReply(socket, message.Tid, from.WithPort(port), 0, default, false, withToken: false, withCloserNodes: false, null);
+                Io.SendReply(socket, message.Tid, from.WithPort(port), ReplyParams.Empty);
                 return;
             case Commands.FindNode:
                 if (target is null)
@@ -175,7 +175,7 @@ public sealed partial class DhtNode
                     return;
                 }
 
-                Io.SendReply(socket, message.Tid, from, 0, default, false, withToken: false, withCloserNodes: true, target);
+                Io.SendReply(socket, message.Tid, from, ReplyParams.CloserTo(target));
                 return;
             case Commands.DownHint:
                 if (message.Value.Length < Ipv4Endpoint.EncodedSize)
@@ -184,13 +184,13 @@ public sealed partial class DhtNode
                 }
 
                 OnDownHint(Blake2b.HashToId(message.Value[..Ipv4Endpoint.EncodedSize]));
-                Io.SendReply(socket, message.Tid, from, 0, default, false, withToken: false, withCloserNodes: false, null);
+                Io.SendReply(socket, message.Tid, from, ReplyParams.Empty);
                 return;
             case Commands.DelayedPing:
                 OnDelayedPing(socket, message, from);
                 return;
             default:
-                Io.SendReply(socket, message.Tid, from, ErrorCodes.UnknownCommand, default, false, withToken: false, withCloserNodes: true, target);
+                Io.SendReply(socket, message.Tid, from, ReplyParams.CloserTo(target, ErrorCodes.UnknownCommand));
                 return;
         }
     }
@@ -232,7 +232,7 @@ public sealed partial class DhtNode
                 timer!.Dispose();
                 if (!Destroyed)
                 {
-                    Io.SendReply(socket, tid, from, 0, default, false, withToken: false, withCloserNodes: false, null);
+                    Io.SendReply(socket, tid, from, ReplyParams.Empty);
                 }
             }),
             null,
@@ -267,35 +267,6 @@ public sealed partial class DhtNode
         }
     }
 
-    /// <summary>Creates and sends an internal-style request with callbacks; null when the node is destroyed or down hints are off.</summary>
-    internal OutgoingRequest? SendInternalRequest(
-        DhtPeer to,
-        bool force,
-        bool isInternal,
-        ulong command,
-        NodeId? target,
-        byte[]? value,
-        DhtSession? session,
-        Action<DhtResponse, OutgoingRequest>? onResponse,
-        Action<DhtException, OutgoingRequest>? onError)
-    {
-        if (isInternal && !Options.SendDownHints && command == Commands.DownHint)
-        {
-            return null;
-        }
-
-        var request = Io.CreateRequest(to, null, isInternal, command, target, value, session);
-        if (request is null)
-        {
-            return null;
-        }
-
-        request.OnResponse = onResponse;
-        request.OnError = onError;
-        request.Send(force);
-        return request;
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "The request handler threw for command {Command} from {From}")]
+    [LoggerMessage(EventId = 1050, Level = LogLevel.Error, Message = "The request handler threw for command {Command} from {From}")]
     private static partial void LogHandlerError(ILogger logger, ulong command, Ipv4Endpoint from, Exception error);
 }

@@ -68,7 +68,7 @@ public sealed partial class DhtNode
     /// <summary>Ephemeral senders (no id) still tell us our address: sample a few of them, at most one per bootstrap node.</summary>
     private void SampleBootstrapMaybe(Ipv4Endpoint from, Ipv4Endpoint to)
     {
-        if (_bootstrapSamples.Count >= Math.Max(1, _bootstrapNodes.Count) || _bootstrapSamples.Contains(from))
+        if (_bootstrapSamples.Count >= Math.Max(1, _bootstrap.Entries.Count) || _bootstrapSamples.Contains(from))
         {
             return;
         }
@@ -213,7 +213,7 @@ public sealed partial class DhtNode
 
     /// <summary>PINGs a table node by address only (its removal is up to the callbacks, not the timeout path).</summary>
     private void Ping(RoutingNode node, Action<DhtResponse, OutgoingRequest> onResponse, Action<DhtException, OutgoingRequest> onError) =>
-        SendInternalRequest(new DhtPeer(node.Endpoint, null), false, true, Commands.Ping, null, null, null, onResponse, onError);
+        Io.Send(new DhtPeer(node.Endpoint, null), RequestParams.Internal(Commands.Ping), onResponse, onError);
 
     /// <summary>Per-tick budget of down hints (-1 = unlimited).</summary>
     internal bool TryTakeDownHintBudget()

@@ -1,7 +1,7 @@
 using DhtRpc.Crypto;
 using DhtRpc.Wire;
 using DhtRpc.Health;
-using DhtRpc.Nat;
+using DhtRpc.Joining;
 using DhtRpc.Query;
 using DhtRpc.Routing;
 using DhtRpc.Rpc;
@@ -16,14 +16,14 @@ namespace DhtRpc;
 /// A dht-rpc compatible Kademlia node. All of its state lives on one serial context (see
 /// <see cref="DhtNodeOptions.Context"/>); the public API may be called from any thread.
 /// </summary>
-public sealed partial class DhtNode : IAsyncDisposable
+public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
 {
-    private readonly SynchronizationContext _context;
-    private readonly TaskCompletionSource _bootstrapped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly List<BootstrapEntry> _bootstrapNodes;
+    private readonly NodeContext _context;
+    private readonly BootstrapResolver _bootstrap;
+    private readonly PersistenceCheck _persistence;
+    private readonly NodeJoin _join;
     private readonly Random _random;
     private readonly ILogger _logger;
-    private readonly bool _forcePersistent;
 
     public DhtNode(DhtNodeOptions? options = null)
         : this(options ?? new DhtNodeOptions(), seedNat: null)
@@ -35,14 +35,14 @@ public sealed partial class DhtNode : IAsyncDisposable
         Options = options;
         _random = options.Random ?? new Random();
         _logger = options.LoggerFactory?.CreateLogger<DhtNode>() ?? NullLogger<DhtNode>.Instance;
-        _context = options.Context ?? new SerialSynchronizationContext(OnContextError);
-        _bootstrapNodes = options.Bootstrap.Select(BootstrapEntry.Parse).ToList();
+        _context = new NodeContext(options.Context ?? new SerialSynchronizationContext(OnContextError));
+        _bootstrap = new BootstrapResolver(options.Bootstrap.Select(BootstrapEntry.Parse).ToList(), (to, ct) => PingAsync(to, cancellationToken: ct));
         Table = CreateTable(RandomId());
-        Io = new RpcIo(this, options, _random);
+        Io = new RpcIo(this, options, Stats, _random);
+        _persistence = new PersistenceCheck(this, new FirewallProbe(Io, _bootstrap, _logger), _logger);
+        _join = new NodeJoin(this, _persistence, _listening, _ready, _logger);
         Firewalled = Io.Firewalled;
         Adaptive = options.Ephemeral is null && options.Adaptive;
-        _forcePersistent = options.Ephemeral == false;
-        _quickFirewall = options.QuickFirewall;
         _tick = RandomOffset(100);
         _refreshTicks = RandomOffset(RefreshTicks);
         _stableTicks = Adaptive ? StableTicks : 0;
@@ -60,7 +60,7 @@ public sealed partial class DhtNode : IAsyncDisposable
 
         _tickTimer = options.TimeProvider.CreateTimer(static s => ((DhtNode)s!).Post(((DhtNode)s!).OnTick), this, TickInterval, TickInterval);
         _networkWatch = WatchNetwork(options.NetworkWatcher ?? options.Transport.InterfaceWatcher);
-        Post(() => _ = RunBootstrapAsync());
+        Post(() => _ = _join.RunAsync());
     }
 
     public DhtNodeOptions Options { get; }
@@ -89,7 +89,7 @@ public sealed partial class DhtNode : IAsyncDisposable
     /// <summary>Our public host is consistent but the port is not (a randomizing NAT).</summary>
     public bool Randomized => _nat.Host is not null && _nat.Port == 0;
 
-    public bool Bootstrapped { get; private set; }
+    public bool Bootstrapped => _ready.Happened;
 
     public bool Online { get; private set; } = true;
 
@@ -123,7 +123,7 @@ public sealed partial class DhtNode : IAsyncDisposable
     internal TimeOrderedNodes Nodes { get; } = new();
 
     /// <summary>The parsed bootstrap list (dht-rpc's <c>bootstrapNodes</c>).</summary>
-    internal IReadOnlyList<BootstrapEntry> BootstrapNodes => _bootstrapNodes;
+    internal IReadOnlyList<BootstrapEntry> BootstrapNodes => _bootstrap.Entries;
 
     /// <summary>
     /// Creates a bootstrap node: persistent at once with id = hash(host, port), not firewalled, on exactly
@@ -167,7 +167,7 @@ public sealed partial class DhtNode : IAsyncDisposable
     }
 
     /// <summary>Completes once the node has joined: bound, queried for itself, NAT and firewall checked.</summary>
-    public Task FullyBootstrappedAsync() => _bootstrapped.Task;
+    public Task FullyBootstrappedAsync() => _join.Completion;
 
     /// <summary>Adds a node to the routing table by address.</summary>
     public Task AddNodeAsync(Ipv4Endpoint endpoint) =>
@@ -234,51 +234,8 @@ public sealed partial class DhtNode : IAsyncDisposable
     public Task<RttStats> RttStatsAsync()
     {
         var tcs = new TaskCompletionSource<RttStats>(TaskCreationOptions.RunContinuationsAsynchronously);
-        RunOnContext(() => _ = MeasureRttAsync(tcs));
+        RunOnContext(() => _ = RttMeasurement.RunAsync(this, Nodes.Latest?.Id, tcs));
         return tcs.Task;
-    }
-
-    /// <summary>Runs on the node's context from start to end, so replies are collected as they arrive.</summary>
-    private async Task MeasureRttAsync(TaskCompletionSource<RttStats> tcs)
-    {
-        try
-        {
-            if (Nodes.Latest is not { } latest)
-            {
-                tcs.SetResult(RttStats.Empty);
-                return;
-            }
-
-            var query = FindNode(latest.Id);
-            var replies = new List<DhtResponse>();
-            query.OnReply += replies.Add;
-            await query.Completion.ConfigureAwait(true);
-            tcs.SetResult(new RttStats(query.Successes, query.Errors, Summarize(replies), Summarize(query.ClosestReplies)));
-        }
-        catch (Exception e) when (e is DhtException or ObjectDisposedException)
-        {
-            tcs.SetException(e);
-        }
-
-        static RttSummary Summarize(IReadOnlyList<DhtResponse> replies)
-        {
-            if (replies.Count == 0)
-            {
-                return RttSummary.Empty;
-            }
-
-            var rtt = TimeSpan.Zero;
-            long errors = 0;
-            long closer = 0;
-            foreach (var reply in replies)
-            {
-                rtt += reply.Rtt;
-                errors += (long)reply.Error;
-                closer += reply.CloserNodes.Count;
-            }
-
-            return new RttSummary(rtt / replies.Count, errors, (double)closer / replies.Count);
-        }
     }
 
     /// <summary>A session: requests and queries run in it can be cancelled together.</summary>
@@ -293,75 +250,18 @@ public sealed partial class DhtNode : IAsyncDisposable
         Io.Dispose();
     }
 
-    internal void Post(Action action) => _context.Post(static s => ((Action)s!)(), action);
+    internal void Post(Action action) => _context.Post(action);
 
-    internal bool IsOnContext => SynchronizationContext.Current == _context;
+    internal bool IsOnContext => _context.IsCurrent;
 
     /// <summary>Runs <paramref name="action"/> now if on the node's context, else posts it.</summary>
-    internal void RunOnContext(Action action)
-    {
-        if (IsOnContext)
-        {
-            action();
-        }
-        else
-        {
-            Post(action);
-        }
-    }
+    internal void RunOnContext(Action action) => _context.Run(action);
 
-    internal Task RunOnContextAsync(Action action) => RunOnContextAsync(() =>
-    {
-        action();
-        return true;
-    });
+    internal Task RunOnContextAsync(Action action) => _context.RunAsync(action);
 
-    internal Task<T> RunOnContextAsync<T>(Func<T> func)
-    {
-        if (IsOnContext)
-        {
-            return Task.FromResult(func());
-        }
+    internal Task<T> RunOnContextAsync<T>(Func<T> func) => _context.RunAsync(func);
 
-        var tcs = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(() =>
-        {
-            try
-            {
-                tcs.SetResult(func());
-            }
-            catch (Exception e)
-            {
-                tcs.SetException(e);
-            }
-        });
-        return tcs.Task;
-    }
-
-    internal Task RunOnContextAsync(Func<Task> func)
-    {
-        if (IsOnContext)
-        {
-            return func();
-        }
-
-        var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(() => _ = CompleteFromAsync(func, tcs));
-        return tcs.Task;
-    }
-
-    private static async Task CompleteFromAsync(Func<Task> func, TaskCompletionSource tcs)
-    {
-        try
-        {
-            await func().ConfigureAwait(true);
-            tcs.SetResult();
-        }
-        catch (Exception e)
-        {
-            tcs.SetException(e);
-        }
-    }
+    internal Task RunOnContextAsync(Func<Task> func) => _context.RunAsync(func);
 
     private Task<DhtResponse> SendAsync(Ipv4Endpoint to, byte[]? token, bool isInternal, ulong command, NodeId? target, byte[]? value, RequestOptions options, CancellationToken cancellationToken)
     {
@@ -373,7 +273,15 @@ public sealed partial class DhtNode : IAsyncDisposable
         var tcs = new TaskCompletionSource<DhtResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
         RunOnContext(() =>
         {
-            var request = Io.CreateRequest(new DhtPeer(to, null), token, isInternal, command, target, value, options.Session);
+            var request = Io.CreateRequest(new DhtPeer(to, null), new RequestParams
+            {
+                Command = command,
+                IsInternal = isInternal,
+                Target = target,
+                Value = value,
+                Token = token,
+                Session = options.Session,
+            });
             if (request is null)
             {
                 tcs.TrySetException(DhtException.NodeIsDestroyed());
@@ -446,6 +354,36 @@ public sealed partial class DhtNode : IAsyncDisposable
 
     private void OnContextError(Exception error) => LogContextError(_logger, error);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error in the node's event loop")]
+    RoutingTable IRpcHost.Table => Table;
+
+    void IRpcHost.OnDatagram(IDatagramSocket socket, ReadOnlySpan<byte> datagram, Ipv4Endpoint from) => OnDatagram(socket, datagram, from);
+
+    void IRpcHost.OnRequestTimeout(OutgoingRequest request) => OnRequestTimeout(request);
+
+    void IRpcHost.Post(Action action) => Post(action);
+
+    int IQueryHost.K => Table.K;
+
+    int IQueryHost.Concurrency => Options.Concurrency;
+
+    QueryStats IQueryHost.QueryStats => Stats.Queries;
+
+    List<RoutingNode> IQueryHost.Closest(NodeId target, int count) => Table.Closest(target, count);
+
+    IAsyncEnumerable<DhtPeer> IQueryHost.ResolveBootstrapNodesAsync() => _bootstrap.ResolveAsync();
+
+    bool IQueryHost.AcceptsPeer(Ipv4Endpoint endpoint) => AcceptsPeer(endpoint);
+
+    bool IQueryHost.TryTakeDownHintBudget() => TryTakeDownHintBudget();
+
+    OutgoingRequest? IQueryHost.Send(DhtPeer to, in RequestParams request, Action<DhtResponse, OutgoingRequest>? onResponse, Action<DhtException, OutgoingRequest>? onError) =>
+        Io.Send(to, request, onResponse, onError);
+
+    Task<DhtResponse> IQueryHost.RequestAsync(DhtRequest request, Ipv4Endpoint to, CancellationToken cancellationToken) =>
+        RequestAsync(request, to, cancellationToken: cancellationToken);
+
+    Task IQueryHost.RunOnContextAsync(Action action) => _context.RunAsync(action);
+
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "Unhandled error in the node's event loop")]
     private static partial void LogContextError(ILogger logger, Exception error);
 }

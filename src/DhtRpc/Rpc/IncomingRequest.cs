@@ -54,7 +54,8 @@ public sealed class IncomingRequest
     {
         Answered = true;
         var o = options ?? ReplyOptions.Default;
-        _node.RunOnContext(() => _node.Io.SendReply(o.Socket ?? _socket, Tid, o.To ?? From.Endpoint, 0, value, value is not null, o.Token ?? true, o.CloserNodes, Target));
+        var reply = new ReplyParams { Value = value, WithToken = o.Token ?? true, WithCloserNodes = o.CloserNodes, Target = Target };
+        _node.RunOnContext(() => _node.Io.SendReply(o.Socket ?? _socket, Tid, o.To ?? From.Endpoint, reply));
     }
 
     /// <summary>Replies with an error code (applications use 16 and up), closer nodes when a target was sent.</summary>
@@ -62,7 +63,8 @@ public sealed class IncomingRequest
     {
         Answered = true;
         var o = options ?? ReplyOptions.Default;
-        _node.RunOnContext(() => _node.Io.SendReply(o.Socket ?? _socket, Tid, o.To ?? From.Endpoint, code, default, false, o.Token ?? false, o.CloserNodes, Target));
+        var reply = new ReplyParams { Error = code, WithToken = o.Token ?? false, WithCloserNodes = o.CloserNodes, Target = Target };
+        _node.RunOnContext(() => _node.Io.SendReply(o.Socket ?? _socket, Tid, o.To ?? From.Endpoint, reply));
     }
 
     /// <summary>Forwards this request (same tid, command and target, new value, no token) to <paramref name="to"/>.</summary>
@@ -71,7 +73,8 @@ public sealed class IncomingRequest
         Answered = true;
         _node.RunOnContext(() =>
         {
-            var bytes = _node.Io.EncodeRequest(Tid, to, null, Internal, Command, Target, value, _socket);
+            var request = new RequestParams { Command = Command, IsInternal = Internal, Target = Target, Value = value };
+            var bytes = _node.Io.EncodeRequest(Tid, to, request, _socket);
             _socket.Send(bytes, to);
         });
     }
