@@ -43,7 +43,7 @@ internal sealed partial class NodeJoin
             await JoinAsync().ConfigureAwait(true);
             _completion.TrySetResult();
         }
-        catch (Exception e) when (e is DhtException or DatagramBindException or ObjectDisposedException)
+        catch (Exception e) when (e is DhtException or ObjectDisposedException)
         {
             LogBootstrapFailed(_logger, e);
             _completion.TrySetException(e);

@@ -44,7 +44,7 @@ internal static class QueryCommits
         }
         catch (Exception e) when (e is not DhtException and not OperationCanceledException)
         {
-            throw new DhtException($"{DhtException.CodeText(DhtErrorCode.CommitFailed)}: {e.Message}", e);
+            throw DhtException.CommitFailed(e);
         }
     }
 }

@@ -54,20 +54,21 @@ public readonly record struct DatagramCounters(long SendErrors, long ReceiveErro
     public static DatagramCounters Add(DatagramCounters left, DatagramCounters right) => left + right;
 }
 
-/// <summary>A socket could not be bound to the requested address.</summary>
-public sealed class DatagramBindException : Exception
+/// <summary>A socket could not be bound to the requested address (code <see cref="DhtErrorCode.BindFailed"/>).</summary>
+public sealed class DatagramBindException : DhtException
 {
     public DatagramBindException()
+        : base(DhtErrorCode.BindFailed, null, null)
     {
     }
 
     public DatagramBindException(string message)
-        : base(message)
+        : base(DhtErrorCode.BindFailed, message, null)
     {
     }
 
     public DatagramBindException(string message, Exception innerException)
-        : base(message, innerException)
+        : base(DhtErrorCode.BindFailed, message, innerException)
     {
     }
 }
