@@ -9,7 +9,7 @@ public enum NetworkStatus
 }
 
 /// <summary>What an <see cref="NetworkHealth.Update"/> or <see cref="NetworkHealth.Reset"/> changed in the reported state.</summary>
-public enum HealthTransition
+internal enum HealthTransition
 {
     None,
     BecameOnline,
@@ -97,7 +97,7 @@ public sealed class NetworkHealth
     /// Takes this tick's snapshot of the node's cumulative request counters and re-evaluates the
     /// state. Returns the change in the reported state, if any.
     /// </summary>
-    public HealthTransition Update(long totalResponses, long totalTimeouts)
+    internal HealthTransition Update(long totalResponses, long totalTimeouts)
     {
         var next = (_head + 1) % WindowSize;
         if (_length == WindowSize)
@@ -165,7 +165,7 @@ public sealed class NetworkHealth
     }
 
     /// <summary>Empties the window and reports online and not degraded (after wake-up or resume).</summary>
-    public HealthTransition Reset()
+    internal HealthTransition Reset()
     {
         Array.Clear(_window);
         _length = 0;

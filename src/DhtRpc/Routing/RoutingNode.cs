@@ -19,20 +19,20 @@ public sealed class RoutingNode
     public Ipv4Endpoint Endpoint { get; }
 
     /// <summary>Our own address as this peer reported it (a NAT sample), if any.</summary>
-    public Ipv4Endpoint? ReportedTo { get; set; }
+    public Ipv4Endpoint? ReportedTo { get; internal set; }
 
-    public long Added { get; set; }
+    public long Added { get; internal set; }
 
     /// <summary>Last tick we interacted with it.</summary>
-    public long Pinged { get; set; }
+    public long Pinged { get; internal set; }
 
     /// <summary>Last tick we heard from it.</summary>
-    public long Seen { get; set; }
+    public long Seen { get; internal set; }
 
     /// <summary>Last tick its view of our address fed the NAT sampler (0 = never).</summary>
-    public long Sampled { get; set; }
+    public long Sampled { get; internal set; }
 
-    public int DownHints { get; set; }
+    public int DownHints { get; internal set; }
 
     // Links of the time-ordered list (TimeOrderedNodes); null when not in the list.
     internal RoutingNode? Previous { get; set; }

@@ -7,7 +7,7 @@ namespace DhtRpc.Routing;
 /// id, each holding at most k nodes sorted by id. <see cref="Closest(in NodeId, int, List{RoutingNode})"/>
 /// reproduces the row walk of the reference implementation, which decides the closerNodes bytes.
 /// </summary>
-public sealed class RoutingTable
+internal sealed class RoutingTable
 {
     public const int RowCount = NodeId.Size * 8;
 

@@ -23,7 +23,7 @@ public sealed class SerialSynchronizationContext : SynchronizationContext
     }
 
     /// <summary>A callback over bytes that are only valid during the call.</summary>
-    public delegate void SpanCallback<TState>(TState state, ReadOnlySpan<byte> data);
+    internal delegate void SpanCallback<TState>(TState state, ReadOnlySpan<byte> data);
 
     /// <summary>True when the calling code is running inside this context.</summary>
     public bool IsCurrent => Current == this;
@@ -84,7 +84,7 @@ public sealed class SerialSynchronizationContext : SynchronizationContext
     /// thread stays busy and the receive thread keeps failing; waiting lets the work come back to it.
     /// Once a wait times out, later calls do not wait until the context has been released.
     /// </param>
-    public bool TryRunInline<TState>(SpanCallback<TState> callback, TState state, ReadOnlySpan<byte> data, bool waitBriefly = false)
+    internal bool TryRunInline<TState>(SpanCallback<TState> callback, TState state, ReadOnlySpan<byte> data, bool waitBriefly = false)
     {
         ArgumentNullException.ThrowIfNull(callback);
         if (!TryAcquire(waitBriefly))

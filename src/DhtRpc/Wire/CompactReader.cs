@@ -6,7 +6,7 @@ namespace DhtRpc.Wire;
 /// Reads compact-encoding primitives from a span. Every method returns false instead of throwing
 /// when the input is short or out of range, so hostile datagrams cost no exceptions.
 /// </summary>
-public ref struct CompactReader
+internal ref struct CompactReader
 {
     /// <summary>Largest integer JavaScript represents exactly; larger varints are a decode error.</summary>
     public const ulong MaxSafeInteger = (1UL << 53) - 1;

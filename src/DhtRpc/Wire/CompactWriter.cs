@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace DhtRpc.Wire;
 
 /// <summary>Writes compact-encoding primitives into a caller-sized span.</summary>
-public ref struct CompactWriter
+internal ref struct CompactWriter
 {
     private readonly Span<byte> _buffer;
     private int _position;
