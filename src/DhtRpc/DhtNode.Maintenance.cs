@@ -268,12 +268,7 @@ public sealed partial class DhtNode
         _tickTimer = null;
         _networkWatch?.Dispose();
         _networkWatch = null;
-        foreach (var timer in _delayedPingTimers)
-        {
-            timer.Dispose();
-        }
-
-        _delayedPingTimers.Clear();
+        _builtIn.Dispose();
         await Io.ClearAsync(suspended: false).ConfigureAwait(true);
         _join.Abandon();
         if (emitClose)

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using DhtRpc.Crypto;
 using DhtRpc.Wire;
 using DhtRpc.Rpc;
@@ -11,7 +10,6 @@ namespace DhtRpc;
 /// <summary>What arrives: decode, validate, answer built-in commands, hand user commands to the application.</summary>
 public sealed partial class DhtNode
 {
-    private readonly List<ITimer> _delayedPingTimers = [];
     private int _checks;
 
     /// <summary>
@@ -112,7 +110,7 @@ public sealed partial class DhtNode
 
         if (message.Internal)
         {
-            HandleInternalRequest(socket, message, from, target);
+            _builtIn.Handle(socket, message, from, target);
             return;
         }
 
@@ -147,54 +145,7 @@ public sealed partial class DhtNode
         }
     }
 
-    private void HandleInternalRequest(IDatagramSocket socket, in RequestMessage message, Ipv4Endpoint from, NodeId? target)
-    {
-        switch (message.Command)
-        {
-            case Commands.Ping:
-                Io.SendReply(socket, message.Tid, from, ReplyParams.Empty);
-                return;
-            case Commands.PingNat:
-                // Answer on the port the requester names: proves whether that socket takes unsolicited traffic.
-                if (message.Value.Length < 2)
-                {
-                    return;
-                }
-
-                var port = BinaryPrimitives.ReadUInt16LittleEndian(message.Value);
-                if (port == 0)
-                {
-                    return;
-                }
-
-                Io.SendReply(socket, message.Tid, from.WithPort(port), ReplyParams.Empty);
-                return;
-            case Commands.FindNode:
-                if (target is null)
-                {
-                    return;
-                }
-
-                Io.SendReply(socket, message.Tid, from, ReplyParams.CloserTo(target));
-                return;
-            case Commands.DownHint:
-                if (message.Value.Length < Ipv4Endpoint.EncodedSize)
-                {
-                    return;
-                }
-
-                OnDownHint(Blake2b.HashToId(message.Value[..Ipv4Endpoint.EncodedSize]));
-                Io.SendReply(socket, message.Tid, from, ReplyParams.Empty);
-                return;
-            case Commands.DelayedPing:
-                OnDelayedPing(socket, message, from);
-                return;
-            default:
-                Io.SendReply(socket, message.Tid, from, ReplyParams.CloserTo(target, ErrorCodes.UnknownCommand));
-                return;
-        }
-    }
-
+    /// <summary>A DOWN_HINT named a node: liveness-check it (a few checks at a time).</summary>
     private void OnDownHint(NodeId hinted)
     {
         if (_checks >= 10)
@@ -208,38 +159,6 @@ public sealed partial class DhtNode
             node.DownHints++;
             Check(node);
         }
-    }
-
-    private void OnDelayedPing(IDatagramSocket socket, in RequestMessage message, Ipv4Endpoint from)
-    {
-        if (message.Value.Length < 4)
-        {
-            return;
-        }
-
-        var delay = TimeSpan.FromMilliseconds(BinaryPrimitives.ReadUInt32LittleEndian(message.Value));
-        if (delay > Options.MaxPingDelay)
-        {
-            return;
-        }
-
-        var tid = message.Tid;
-        ITimer? timer = null;
-        timer = Options.TimeProvider.CreateTimer(
-            _ => Post(() =>
-            {
-                _delayedPingTimers.Remove(timer!);
-                timer!.Dispose();
-                if (!Destroyed)
-                {
-                    Io.SendReply(socket, tid, from, ReplyParams.Empty);
-                }
-            }),
-            null,
-            Timeout.InfiniteTimeSpan,
-            Timeout.InfiniteTimeSpan);
-        _delayedPingTimers.Add(timer);
-        timer.Change(delay, Timeout.InfiniteTimeSpan);
     }
 
     private void HandleResponse(in ResponseMessage message, Ipv4Endpoint from, bool external)

@@ -22,6 +22,7 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
     private readonly BootstrapResolver _bootstrap;
     private readonly PersistenceCheck _persistence;
     private readonly NodeJoin _join;
+    private readonly BuiltInCommands _builtIn;
     private readonly Random _random;
     private readonly ILogger _logger;
 
@@ -39,6 +40,7 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
         _bootstrap = new BootstrapResolver(options.Bootstrap.Select(BootstrapEntry.Parse).ToList(), (to, ct) => PingAsync(to, cancellationToken: ct));
         Table = CreateTable(RandomId());
         Io = new RpcIo(this, options, Stats, _random);
+        _builtIn = new BuiltInCommands(Io, _context, options, OnDownHint);
         _persistence = new PersistenceCheck(this, new FirewallProbe(Io, _bootstrap, _logger), _logger);
         _join = new NodeJoin(this, _persistence, _listening, _ready, _logger);
         Firewalled = Io.Firewalled;
