@@ -26,6 +26,7 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
     private readonly Random _random;
     private readonly ILogger _logger;
 
+    /// <summary>Creates a node and starts joining at once (see <see cref="FullyBootstrappedAsync"/>).</summary>
     public DhtNode(DhtNodeOptions? options = null)
         : this(options ?? new DhtNodeOptions(), seedNat: null)
     {
@@ -65,8 +66,10 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
         Post(() => _ = _join.RunAsync());
     }
 
+    /// <summary>The options the node was created with.</summary>
     public DhtNodeOptions Options { get; }
 
+    /// <summary>Request, query, command and drop counters.</summary>
     public DhtStats Stats { get; } = new();
 
     /// <summary>What the node's two sockets could not deliver (zero before it is bound).</summary>
@@ -82,23 +85,31 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
     /// <summary>Our public address as other nodes report it (NAT estimate); null until known.</summary>
     public Ipv4Endpoint? PublicEndpoint => _nat.Host is { } host ? new Ipv4Endpoint(host, (ushort)_nat.Port) : null;
 
+    /// <summary>True while the server socket is not known to be reachable (our requests then leave from the client socket).</summary>
     public bool Firewalled { get; private set; }
 
+    /// <summary>True while our id stays off the wire (others do not add us to their tables).</summary>
     public bool Ephemeral { get; private set; } = true;
 
+    /// <summary>True when the node decides on its own whether to become persistent (no explicit <see cref="DhtNodeOptions.Ephemeral"/>).</summary>
     public bool Adaptive { get; }
 
     /// <summary>Our public host is consistent but the port is not (a randomizing NAT).</summary>
     public bool Randomized => _nat.Host is not null && _nat.Port == 0;
 
+    /// <summary>True once joining has finished (see <see cref="Ready"/>).</summary>
     public bool Bootstrapped => _ready.Happened;
 
+    /// <summary>False while recent requests mostly time out (see <see cref="Health"/>).</summary>
     public bool Online { get; private set; } = true;
 
+    /// <summary>True while many recent requests time out but some still succeed.</summary>
     public bool Degraded { get; private set; }
 
+    /// <summary>True between <see cref="SuspendAsync"/> and <see cref="ResumeAsync"/>.</summary>
     public bool Suspended { get; private set; }
 
+    /// <summary>True once the node is disposed.</summary>
     public bool Destroyed { get; private set; }
 
     /// <summary>Handles user (non-internal) commands. Without one, they are answered UNKNOWN_COMMAND.</summary>
@@ -116,6 +127,7 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
     /// <summary>The bound client socket address; null before bind.</summary>
     public Ipv4Endpoint? ClientEndpoint => Io.ClientSocket?.LocalEndpoint;
 
+    /// <summary>The tick-by-tick window behind <see cref="Online"/> and <see cref="Degraded"/>.</summary>
     public NetworkHealth Health { get; } = new();
 
     internal RoutingTable Table { get; private set; }
@@ -208,12 +220,13 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
     public Task<DhtResponse> RequestAsync(DhtRequest request, Ipv4Endpoint to, RequestOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return SendAsync(to, request.Token, isInternal: false, request.Command, request.Target, request.Value, options ?? RequestOptions.Default, cancellationToken);
+        var send = new RequestParams { Command = request.Command, Target = request.Target, Value = request.Value, Token = request.Token, Session = options?.Session };
+        return SendAsync(to, send, options ?? RequestOptions.Default, cancellationToken);
     }
 
     /// <summary>PING; <paramref name="size"/> zero bytes ride along as the value.</summary>
     public Task<DhtResponse> PingAsync(Ipv4Endpoint to, int size = 0, RequestOptions? options = null, CancellationToken cancellationToken = default) =>
-        SendAsync(to, null, isInternal: true, Commands.Ping, null, size > 0 ? new byte[size] : null, options ?? RequestOptions.Default, cancellationToken);
+        SendAsync(to, RequestParams.Internal(Commands.Ping, size > 0 ? new byte[size] : null) with { Session = options?.Session }, options ?? RequestOptions.Default, cancellationToken);
 
     /// <summary>DELAYED_PING: the other node answers after <paramref name="delay"/>.</summary>
     public Task<DhtResponse> DelayedPingAsync(Ipv4Endpoint to, TimeSpan delay, RequestOptions? options = null, CancellationToken cancellationToken = default)
@@ -226,7 +239,7 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
         var value = new byte[4];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(value, (uint)delay.TotalMilliseconds);
         var o = (options ?? RequestOptions.Default) with { Timeout = delay + TimeSpan.FromSeconds(1) };
-        return SendAsync(to, null, isInternal: true, Commands.DelayedPing, null, value, o, cancellationToken);
+        return SendAsync(to, RequestParams.Internal(Commands.DelayedPing, value) with { Session = o.Session }, o, cancellationToken);
     }
 
     /// <summary>
@@ -246,6 +259,7 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
     /// <summary>Starts a background FIND_NODE toward a random known node (or ourselves).</summary>
     public Task RefreshAsync() => RunOnContextAsync(Refresh);
 
+    /// <summary>Destroys the node: fails what is in flight, closes the sockets and raises <see cref="Closed"/>.</summary>
     public async ValueTask DisposeAsync()
     {
         await RunOnContextAsync(DestroyAsync).ConfigureAwait(true);
@@ -265,55 +279,8 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
 
     internal Task RunOnContextAsync(Func<Task> func) => _context.RunAsync(func);
 
-    private Task<DhtResponse> SendAsync(Ipv4Endpoint to, byte[]? token, bool isInternal, ulong command, NodeId? target, byte[]? value, RequestOptions options, CancellationToken cancellationToken)
-    {
-        if (options.Ttl is < 0 or > 255)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Ttl, "RequestOptions.Ttl must be 0 (the system default) to 255.");
-        }
-
-        var tcs = new TaskCompletionSource<DhtResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
-        RunOnContext(() =>
-        {
-            var request = Io.CreateRequest(new DhtPeer(to, null), new RequestParams
-            {
-                Command = command,
-                IsInternal = isInternal,
-                Target = target,
-                Value = value,
-                Token = token,
-                Session = options.Session,
-            });
-            if (request is null)
-            {
-                tcs.TrySetException(DhtException.NodeIsDestroyed());
-                return;
-            }
-
-            if (options.Socket is not null)
-            {
-                request.Socket = options.Socket;
-            }
-
-            if (!options.Retry)
-            {
-                request.Retries = 0;
-            }
-
-            request.Timeout = options.Timeout;
-            request.Ttl = options.Ttl;
-            request.OnResponse = (response, _) => tcs.TrySetResult(response);
-            request.OnError = (error, _) => tcs.TrySetException(error);
-            if (cancellationToken.CanBeCanceled)
-            {
-                var registration = cancellationToken.Register(() => RunOnContext(() => request.Destroy(DhtException.Destroyed())));
-                _ = tcs.Task.ContinueWith(_ => registration.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
-
-            request.Send();
-        });
-        return tcs.Task;
-    }
+    private Task<DhtResponse> SendAsync(Ipv4Endpoint to, in RequestParams request, RequestOptions options, CancellationToken cancellationToken) =>
+        SingleRequest.SendAsync(_context, Io, to, request, options, cancellationToken);
 
     private void StartQuery(DhtQuery query) => RunOnContext(() =>
     {
