@@ -34,21 +34,25 @@ public enum DhtErrorCode
 /// </summary>
 public class DhtException : Exception
 {
+    /// <summary>A REQUEST_DESTROYED failure.</summary>
     public DhtException()
         : this(DhtErrorCode.RequestDestroyed, "Request destroyed")
     {
     }
 
+    /// <summary>A failure with <paramref name="message"/> as its text (and the default code).</summary>
     public DhtException(string message)
         : base(message)
     {
     }
 
+    /// <summary>A failure with <paramref name="message"/> as its text, caused by <paramref name="innerException"/>.</summary>
     public DhtException(string message, Exception innerException)
         : base(message, innerException)
     {
     }
 
+    /// <summary>A failure with <paramref name="code"/>; the message reads "CODE: details".</summary>
     public DhtException(DhtErrorCode code, string details)
         : base($"{CodeText(code)}: {details}")
     {
@@ -62,8 +66,10 @@ public class DhtException : Exception
         Code = code;
     }
 
+    /// <summary>Which failure this is.</summary>
     public DhtErrorCode Code { get; }
 
+    /// <summary>The dht-rpc style name of <paramref name="code"/> (REQUEST_TIMEOUT, ...).</summary>
     public static string CodeText(DhtErrorCode code) => code switch
     {
         DhtErrorCode.RequestTimeout => "REQUEST_TIMEOUT",

@@ -40,8 +40,10 @@ public sealed partial class DhtNode
     /// <summary>Raised after a wake-up from sleep or a resume.</summary>
     public event Action? WokeUp;
 
+    /// <summary>Raised once the node has suspended (see <see cref="SuspendAsync"/>).</summary>
     public event Action? SuspendedEvent;
 
+    /// <summary>Raised once the node has resumed (see <see cref="ResumeAsync"/>).</summary>
     public event Action? Resumed;
 
     /// <summary>Raised once, when the node is destroyed.</summary>

@@ -69,21 +69,28 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
         node.QueryStats.Active++;
     }
 
+    /// <summary>The id the walk heads toward.</summary>
     public NodeId Target { get; }
 
+    /// <summary>True for a built-in command (FIND_NODE, DOWN_HINT), false for an application one.</summary>
     public bool Internal { get; }
 
+    /// <summary>The command each visited node is sent.</summary>
     public ulong Command { get; }
 
+    /// <summary>The value each visited node is sent.</summary>
     public byte[]? Value { get; }
 
     /// <summary>Requests in flight at once; background queries raise and lower it as traffic allows.</summary>
     public int Concurrency { get; set; }
 
+    /// <summary>Retransmissions per visited node.</summary>
     public int Retries { get; }
 
+    /// <summary>Visited nodes that replied with error 0.</summary>
     public int Successes { get; private set; }
 
+    /// <summary>Visits that failed or were answered with an error.</summary>
     public int Errors { get; private set; }
 
     /// <summary>Deepest referral depth among successful replies (1 = a node the walk started from).</summary>
@@ -104,6 +111,7 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
     /// <summary>Called for each successful reply as it arrives (on the node's context).</summary>
     internal Action<DhtResponse>? OnReply { get; set; }
 
+    /// <summary>Streams the successful replies as they arrive; ends when the walk does.</summary>
     public IAsyncEnumerator<DhtResponse> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
         _output.ReadAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
 

@@ -26,6 +26,7 @@ public sealed class IncomingRequest
         Value = value;
     }
 
+    /// <summary>The sender's transaction id (replies carry it back).</summary>
     public ushort Tid { get; }
 
     /// <summary>The sender (its id is set only when it proved one).</summary>
@@ -37,10 +38,13 @@ public sealed class IncomingRequest
     /// <summary>The sender's token; when present it has already been verified for the sender's host.</summary>
     public byte[]? Token { get; }
 
+    /// <summary>Always false here: built-in commands are answered by the node.</summary>
     public bool Internal { get; }
 
+    /// <summary>The application command.</summary>
     public ulong Command { get; }
 
+    /// <summary>The target the sender named, if any.</summary>
     public NodeId? Target { get; }
 
     /// <summary>The request value; null when none was sent (an empty array when an empty one was).</summary>
@@ -79,17 +83,20 @@ public sealed class IncomingRequest
         });
     }
 
+    /// <summary>A one-line description for logs.</summary>
     public override string ToString() => $"request tid={Tid} command={Command} from {From}";
 }
 
 /// <summary>Options of <see cref="IncomingRequest.Reply"/> and <see cref="IncomingRequest.Error"/>.</summary>
 public sealed record ReplyOptions
 {
+    /// <summary>The defaults.</summary>
     public static ReplyOptions Default { get; } = new();
 
     /// <summary>Include a token: null = the default (yes for replies, no for errors).</summary>
     public bool? Token { get; init; }
 
+    /// <summary>Include the nodes closest to the request's target (when it has one).</summary>
     public bool CloserNodes { get; init; } = true;
 
     /// <summary>Send to this address instead of the requester (relayed replies).</summary>
