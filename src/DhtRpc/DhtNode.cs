@@ -127,6 +127,19 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
     /// <summary>The bound client socket address; null before bind.</summary>
     public Ipv4Endpoint? ClientEndpoint => Io.ClientSocket?.LocalEndpoint;
 
+    /// <summary>
+    /// The first non-loopback IPv4 address of this host (127.0.0.1 when there is none) with the server
+    /// socket's port; null before the sockets are bound (spec §10).
+    /// </summary>
+    public Ipv4Endpoint? LocalAddress => Io.ServerSocket is { } server ? LocalAddresses.FirstIpv4().WithPort(server.LocalEndpoint.Port) : null;
+
+    /// <summary>
+    /// Our address as the network sees it, when it is usable by others: known, not firewalled, and the
+    /// reported port is the server socket's. Null otherwise.
+    /// </summary>
+    public Ipv4Endpoint? RemoteAddress =>
+        PublicEndpoint is { Port: not 0 } nat && !Firewalled && Io.ServerSocket is { } server && server.LocalEndpoint.Port == nat.Port ? nat : null;
+
     /// <summary>The tick-by-tick window behind <see cref="Online"/> and <see cref="Degraded"/>.</summary>
     public NetworkHealth Health { get; } = new();
 

@@ -1,5 +1,4 @@
 using DhtRpc.Rpc;
-using DhtRpc.Transport;
 using DhtRpc.Wire;
 using Microsoft.Extensions.Logging;
 

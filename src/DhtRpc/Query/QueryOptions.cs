@@ -1,4 +1,3 @@
-using DhtRpc.Wire;
 using DhtRpc.Rpc;
 
 namespace DhtRpc.Query;

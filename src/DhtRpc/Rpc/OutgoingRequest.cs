@@ -1,4 +1,3 @@
-using DhtRpc.Wire;
 using DhtRpc.Transport;
 
 namespace DhtRpc.Rpc;

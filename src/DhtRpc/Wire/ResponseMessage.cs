@@ -1,5 +1,3 @@
-using DhtRpc.Wire;
-
 namespace DhtRpc.Wire;
 
 /// <summary>
