@@ -37,7 +37,7 @@ public sealed partial class DhtNode
     public event Action? BecameEphemeral;
 
     /// <summary>Our current address estimate (replaced when a firewall probe brings a better one).</summary>
-    internal NatSampler Nat => _nat;
+    internal NatSampler Nat => _keeper.Nat;
 
     /// <summary>A FIND_NODE walk that yields to other traffic: low concurrency unless the node is idle.</summary>
 #pragma warning disable VSTHRD200 // Returns the query stream object.
@@ -77,23 +77,12 @@ public sealed partial class DhtNode
     internal void RaisePersistent() => Persistent?.Invoke();
 
     /// <summary>Takes the probe's address estimate as ours (bootstrap samples start over).</summary>
-    internal void AdoptNat(NatSampler sampler)
-    {
-        var before = PublicEndpoint;
-        _bootstrapSamples.Clear();
-        _nat = sampler;
-        if (before != PublicEndpoint)
-        {
-            NatUpdated?.Invoke(PublicEndpoint);
-        }
-    }
+    internal void AdoptNat(NatSampler sampler) => _keeper.AdoptNat(sampler);
 
-    /// <summary>Moves every entry into a table keyed by our new id; entries that no longer fit are dropped.</summary>
+    /// <summary>Re-keys the routing table to our new id and, once joined, refreshes it.</summary>
     internal void Rekey(NodeId id)
     {
-        var table = Table.Rekeyed(id, dropped => Nodes.Remove(dropped));
-        table.RowFull = OnRowFull;
-        Table = table;
+        _keeper.Rekey(id);
         if (Bootstrapped)
         {
             Refresh();

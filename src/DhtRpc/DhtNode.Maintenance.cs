@@ -1,4 +1,5 @@
 using DhtRpc.Health;
+using DhtRpc.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace DhtRpc;
@@ -22,7 +23,6 @@ public sealed partial class DhtNode
     private readonly int _downHintsRateLimit;
     private ITimer? _tickTimer;
     private IDisposable? _networkWatch;
-    private long _tick;
     private long _refreshTicks;
     private long _stableTicks;
     private long _lastTickTimestamp;
@@ -50,7 +50,7 @@ public sealed partial class DhtNode
     public event Action? Closed;
 
     /// <summary>The current tick number (starts at a random offset).</summary>
-    public long Tick => _tick;
+    public long Tick => _keeper.Tick;
 
     /// <summary>Stops all I/O and timers until <see cref="ResumeAsync"/>; requests in flight fail with IO_SUSPENDED.</summary>
     public Task SuspendAsync() => RunOnContextAsync(async () =>
@@ -98,7 +98,7 @@ public sealed partial class DhtNode
         }
         else
         {
-            _tick++;
+            _keeper.Tick++;
         }
 
         _lastTickTimestamp = now;
@@ -109,7 +109,7 @@ public sealed partial class DhtNode
 
         if (Adaptive && Ephemeral && --_stableTicks <= 0)
         {
-            if (_persistence.LastCheckedHost == _nat.Host)
+            if (_persistence.LastCheckedHost == _keeper.Nat.Host)
             {
                 _stableTicks = MoreStableTicks;
             }
@@ -119,12 +119,12 @@ public sealed partial class DhtNode
             }
         }
 
-        if ((_tick & 7) == 0)
+        if ((_keeper.Tick & 7) == 0)
         {
             PingSome();
         }
 
-        if (((_tick & 63) == 0 && Nodes.Count < Table.K) || --_refreshTicks <= 0)
+        if (((_keeper.Tick & 63) == 0 && Nodes.Count < Table.K) || --_refreshTicks <= 0)
         {
             Refresh();
         }
@@ -204,8 +204,8 @@ public sealed partial class DhtNode
     /// <summary>After sleep everything looks old: re-ping soon, refresh now, forget the network we checked.</summary>
     private void OnWakeup()
     {
-        _tick += 2 * OldNode;
-        _tick += 8 - (_tick & 7) - 2;
+        _keeper.Tick += 2 * TableKeeper.OldNode;
+        _keeper.Tick += 8 - (_keeper.Tick & 7) - 2;
         _stableTicks = MoreStableTicks;
         _refreshTicks = 1;
         _persistence.Forget();
@@ -218,7 +218,7 @@ public sealed partial class DhtNode
             BecameEphemeral?.Invoke();
         }
 
-        LogWokeUp(_logger, _tick);
+        LogWokeUp(_logger, _keeper.Tick);
         WokeUp?.Invoke();
     }
 
@@ -233,20 +233,20 @@ public sealed partial class DhtNode
             return;
         }
 
-        if (_tick - oldest.Pinged < RecentNode)
+        if (_keeper.Tick - oldest.Pinged < TableKeeper.RecentNode)
         {
             count = 2;
         }
 
         while (count-- > 0)
         {
-            if (oldest is null || _tick == oldest.Pinged)
+            if (oldest is null || _keeper.Tick == oldest.Pinged)
             {
                 continue;
             }
 
             var next = Routing.TimeOrderedNodes.Newer(oldest);
-            Check(oldest);
+            _keeper.Check(oldest);
             oldest = next;
         }
     }
@@ -260,6 +260,18 @@ public sealed partial class DhtNode
 
         var node = Table.Random(_random);
         BackgroundQuery(node?.Id ?? Table.Id);
+    }
+
+    /// <summary>Per-tick budget of down hints (-1 = unlimited).</summary>
+    internal bool TryTakeDownHintBudget()
+    {
+        if (_downHintsRateLimit != -1 && _downHintsSentPerTick >= _downHintsRateLimit)
+        {
+            return false;
+        }
+
+        _downHintsSentPerTick++;
+        return true;
     }
 
     private async Task DestroyAsync()

@@ -10,8 +10,6 @@ namespace DhtRpc;
 /// <summary>What arrives: decode, validate, answer built-in commands, hand user commands to the application.</summary>
 public sealed partial class DhtNode
 {
-    private int _checks;
-
     /// <summary>
     /// Socket callback: processed in place when already on the node's context (simulation) or when the
     /// node's serial context is idle (a real socket's receive loop); otherwise copied and posted.
@@ -105,7 +103,7 @@ public sealed partial class DhtNode
         var fromId = ValidatedId(message.Id, from);
         if (fromId is not null)
         {
-            AddNodeFromNetwork(!external, new DhtPeer(from, fromId), message.To);
+            _keeper.AddNodeFromNetwork(!external, new DhtPeer(from, fromId), message.To);
         }
 
         if (message.Internal)
@@ -145,22 +143,6 @@ public sealed partial class DhtNode
         }
     }
 
-    /// <summary>A DOWN_HINT named a node: liveness-check it (a few checks at a time).</summary>
-    private void OnDownHint(NodeId hinted)
-    {
-        if (_checks >= 10)
-        {
-            return;
-        }
-
-        var node = Table.Get(hinted);
-        if (node is not null && (node.Pinged < _tick || node.DownHints == 0))
-        {
-            node.DownHints++;
-            Check(node);
-        }
-    }
-
     private void HandleResponse(in ResponseMessage message, Ipv4Endpoint from, bool external)
     {
         var request = Io.TakeInflight(message.Tid);
@@ -173,17 +155,8 @@ public sealed partial class DhtNode
         var rtt = Options.TimeProvider.GetElapsedTime(request.StartTimestamp);
         Io.RecordRoundTrip(request, rtt);
         var response = new DhtResponse(message, new DhtPeer(from, ValidatedId(message.Id, from)), rtt);
-        AddNodeFromNetwork(!external, response.From, response.To);
+        _keeper.AddNodeFromNetwork(!external, response.From, response.To);
         request.OnResponse?.Invoke(response, request);
-    }
-
-    /// <summary>A request timed out: a destination addressed as a table node is taken out of the table.</summary>
-    internal void OnRequestTimeout(OutgoingRequest request)
-    {
-        if (request.To.Id is { } id && Table.Get(id) is { } node)
-        {
-            RemoveNode(node);
-        }
     }
 
     [LoggerMessage(EventId = 1050, Level = LogLevel.Error, Message = "The request handler threw for command {Command} from {From}")]

@@ -22,6 +22,7 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
     private readonly BootstrapResolver _bootstrap;
     private readonly PersistenceCheck _persistence;
     private readonly NodeJoin _join;
+    private readonly TableKeeper _keeper;
     private readonly BuiltInCommands _builtIn;
     private readonly Random _random;
     private readonly ILogger _logger;
@@ -39,26 +40,27 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
         _logger = options.LoggerFactory?.CreateLogger<DhtNode>() ?? NullLogger<DhtNode>.Instance;
         _context = new NodeContext(options.Context ?? new SerialSynchronizationContext(OnContextError));
         _bootstrap = new BootstrapResolver(options.Bootstrap.Select(BootstrapEntry.Parse).ToList(), (to, ct) => PingAsync(to, cancellationToken: ct));
-        Table = CreateTable(RandomId());
+        var tableId = RandomId();
         Io = new RpcIo(this, options, Stats, _random);
-        _builtIn = new BuiltInCommands(Io, _context, options, OnDownHint);
+        _keeper = new TableKeeper(tableId, options, Io, _bootstrap.Entries.Count, () => Bootstrapped);
+        _builtIn = new BuiltInCommands(Io, _context, options, _keeper.OnDownHint);
         _persistence = new PersistenceCheck(this, new FirewallProbe(Io, _bootstrap, _logger), _logger);
         _join = new NodeJoin(this, _persistence, _listening, _ready, _logger);
         Firewalled = Io.Firewalled;
         Adaptive = options.Ephemeral is null && options.Adaptive;
-        _tick = RandomOffset(100);
+        _keeper.Tick = RandomOffset(100);
         _refreshTicks = RandomOffset(RefreshTicks);
         _stableTicks = Adaptive ? StableTicks : 0;
         _lastTickTimestamp = options.TimeProvider.GetTimestamp();
         _downHintsRateLimit = options.DownHintsRateLimit;
         if (seedNat is { } nat)
         {
-            _nat.Add(nat);
+            _keeper.Nat.Add(nat);
         }
 
         for (var i = options.Nodes.Count - 1; i >= 0; i--)
         {
-            AddNodeCore(new RoutingNode(Blake2b.NodeIdOf(options.Nodes[i]), options.Nodes[i]));
+            _keeper.Add(new RoutingNode(Blake2b.NodeIdOf(options.Nodes[i]), options.Nodes[i]));
         }
 
         _tickTimer = options.TimeProvider.CreateTimer(static s => ((DhtNode)s!).Post(((DhtNode)s!).OnTick), this, TickInterval, TickInterval);
@@ -83,7 +85,7 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
     public NodeId TableId => Table.Id;
 
     /// <summary>Our public address as other nodes report it (NAT estimate); null until known.</summary>
-    public Ipv4Endpoint? PublicEndpoint => _nat.Host is { } host ? new Ipv4Endpoint(host, (ushort)_nat.Port) : null;
+    public Ipv4Endpoint? PublicEndpoint => _keeper.PublicEndpoint;
 
     /// <summary>True while the server socket is not known to be reachable (our requests then leave from the client socket).</summary>
     public bool Firewalled { get; private set; }
@@ -95,7 +97,7 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
     public bool Adaptive { get; }
 
     /// <summary>Our public host is consistent but the port is not (a randomizing NAT).</summary>
-    public bool Randomized => _nat.Host is not null && _nat.Port == 0;
+    public bool Randomized => _keeper.Nat.Randomized;
 
     /// <summary>True once joining has finished (see <see cref="Ready"/>).</summary>
     public bool Bootstrapped => _ready.Happened;
@@ -143,11 +145,32 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
     /// <summary>The tick-by-tick window behind <see cref="Online"/> and <see cref="Degraded"/>.</summary>
     public NetworkHealth Health { get; } = new();
 
-    internal RoutingTable Table { get; private set; }
+    /// <summary>Raised when a node enters the routing table.</summary>
+    public event Action<RoutingNode>? NodeAdded
+    {
+        add => _keeper.NodeAdded += value;
+        remove => _keeper.NodeAdded -= value;
+    }
+
+    /// <summary>Raised when a node leaves the routing table.</summary>
+    public event Action<RoutingNode>? NodeRemoved
+    {
+        add => _keeper.NodeRemoved += value;
+        remove => _keeper.NodeRemoved -= value;
+    }
+
+    /// <summary>Raised when our public address estimate changes (host null = unknown).</summary>
+    public event Action<Ipv4Endpoint?>? NatUpdated
+    {
+        add => _keeper.NatUpdated += value;
+        remove => _keeper.NatUpdated -= value;
+    }
+
+    internal RoutingTable Table => _keeper.Table;
 
     internal RpcIo Io { get; }
 
-    internal TimeOrderedNodes Nodes { get; } = new();
+    internal TimeOrderedNodes Nodes => _keeper.Nodes;
 
     /// <summary>The parsed bootstrap list (dht-rpc's <c>bootstrapNodes</c>).</summary>
     internal IReadOnlyList<BootstrapEntry> BootstrapNodes => _bootstrap.Entries;
@@ -198,7 +221,7 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
 
     /// <summary>Adds a node to the routing table by address.</summary>
     public Task AddNodeAsync(Ipv4Endpoint endpoint) =>
-        RunOnContextAsync(() => AddNodeCore(new RoutingNode(Blake2b.NodeIdOf(endpoint), endpoint)));
+        RunOnContextAsync(() => _keeper.Add(new RoutingNode(Blake2b.NodeIdOf(endpoint), endpoint)));
 
     /// <summary>Routing-table entries, most recently seen first.</summary>
     public Task<IReadOnlyList<Ipv4Endpoint>> GetNodesAsync(int limit = int.MaxValue) =>
@@ -313,13 +336,6 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
         }
     }
 
-    private RoutingTable CreateTable(NodeId id)
-    {
-        var table = new RoutingTable(id, Options.K);
-        table.RowFull = OnRowFull;
-        return table;
-    }
-
     private NodeId RandomId()
     {
         if (Options.Random is null)
@@ -340,7 +356,7 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
 
     void IRpcHost.OnDatagram(IDatagramSocket socket, ReadOnlySpan<byte> datagram, Ipv4Endpoint from) => OnDatagram(socket, datagram, from);
 
-    void IRpcHost.OnRequestTimeout(OutgoingRequest request) => OnRequestTimeout(request);
+    void IRpcHost.OnRequestTimeout(OutgoingRequest request) => _keeper.OnRequestTimeout(request);
 
     void IRpcHost.Post(Action action) => Post(action);
 
@@ -354,7 +370,7 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
 
     IAsyncEnumerable<DhtPeer> IQueryHost.ResolveBootstrapNodesAsync() => _bootstrap.ResolveAsync();
 
-    bool IQueryHost.AcceptsPeer(Ipv4Endpoint endpoint) => AcceptsPeer(endpoint);
+    bool IQueryHost.AcceptsPeer(Ipv4Endpoint endpoint) => _keeper.AcceptsPeer(endpoint);
 
     bool IQueryHost.TryTakeDownHintBudget() => TryTakeDownHintBudget();
 
