@@ -22,20 +22,27 @@ public sealed partial class DhtNode
 
     private readonly int _downHintsRateLimit;
     private ITimer? _tickTimer;
-    private IDisposable? _networkWatch;
     private long _refreshTicks;
     private long _stableTicks;
     private long _lastTickTimestamp;
     private int _downHintsSentPerTick;
 
     /// <summary>Raised when online or degraded changes.</summary>
-    public event Action? NetworkUpdated;
+    public event Action? NetworkUpdated
+    {
+        add => _network.NetworkUpdated += value;
+        remove => _network.NetworkUpdated -= value;
+    }
 
     /// <summary>
     /// Raised (on the node's context) when the machine's network interfaces or addresses change, followed
     /// by <see cref="NetworkUpdated"/>; read them with <see cref="System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces"/>.
     /// </summary>
-    public event Action? NetworkChanged;
+    public event Action? NetworkChanged
+    {
+        add => _network.NetworkChanged += value;
+        remove => _network.NetworkChanged -= value;
+    }
 
     /// <summary>Raised after a wake-up from sleep or a resume.</summary>
     public event Action? WokeUp;
@@ -130,75 +137,13 @@ public sealed partial class DhtNode
         }
 
         _downHintsSentPerTick = 0;
-        UpdateHealth();
+        _network.Update();
     }
 
     private void StartTickTimer()
     {
         _lastTickTimestamp = Options.TimeProvider.GetTimestamp();
         _tickTimer = Options.TimeProvider.CreateTimer(static s => ((DhtNode)s!).Post(((DhtNode)s!).OnTick), this, TickInterval, TickInterval);
-    }
-
-    private void UpdateHealth() => ApplyHealth(Health.Update(Stats.Requests.Responses, Stats.Requests.Timeouts));
-
-    private void ApplyHealth(HealthTransition transition)
-    {
-        switch (transition)
-        {
-            case HealthTransition.BecameOnline:
-                SetNetworkState(online: true, degraded: false);
-                break;
-            case HealthTransition.BecameDegraded:
-                SetNetworkState(online: true, degraded: true);
-                break;
-            case HealthTransition.BecameOffline:
-                SetNetworkState(online: false, degraded: false);
-                break;
-        }
-    }
-
-    private void SetNetworkState(bool online, bool degraded)
-    {
-        if (Online == online && Degraded == degraded)
-        {
-            return;
-        }
-
-        Online = online;
-        Degraded = degraded;
-        LogNetworkState(_logger, online, degraded);
-        NetworkUpdated?.Invoke();
-    }
-
-    /// <summary>Subscribes to interface changes; a platform that cannot report them just goes without.</summary>
-    private IDisposable? WatchNetwork(Transport.INetworkInterfaceWatcher? watcher)
-    {
-        if (watcher is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return watcher.Subscribe(() => Post(OnNetworkChanged));
-        }
-        catch (Exception e) when (e is System.Net.NetworkInformation.NetworkInformationException or PlatformNotSupportedException)
-        {
-            LogNetworkWatchUnavailable(_logger, e);
-            return null;
-        }
-    }
-
-    private void OnNetworkChanged()
-    {
-        if (Destroyed)
-        {
-            return;
-        }
-
-        LogNetworkChanged(_logger);
-        NetworkChanged?.Invoke();
-        NetworkUpdated?.Invoke();
     }
 
     /// <summary>After sleep everything looks old: re-ping soon, refresh now, forget the network we checked.</summary>
@@ -209,8 +154,7 @@ public sealed partial class DhtNode
         _stableTicks = MoreStableTicks;
         _refreshTicks = 1;
         _persistence.Forget();
-        ApplyHealth(Health.Reset());
-        SetNetworkState(online: true, degraded: false);
+        _network.Reset();
         if (Adaptive && !Ephemeral)
         {
             Ephemeral = Io.Ephemeral = true;
@@ -280,8 +224,7 @@ public sealed partial class DhtNode
         Destroyed = true;
         _tickTimer?.Dispose();
         _tickTimer = null;
-        _networkWatch?.Dispose();
-        _networkWatch = null;
+        _network.Dispose();
         _builtIn.Dispose();
         await Io.ClearAsync(suspended: false).ConfigureAwait(true);
         _join.Abandon();
@@ -291,15 +234,6 @@ public sealed partial class DhtNode
             Closed?.Invoke();
         }
     }
-
-    [LoggerMessage(EventId = 1040, Level = LogLevel.Information, Message = "Network state: online {Online}, degraded {Degraded}")]
-    private static partial void LogNetworkState(ILogger logger, bool online, bool degraded);
-
-    [LoggerMessage(EventId = 1041, Level = LogLevel.Information, Message = "Network interfaces changed")]
-    private static partial void LogNetworkChanged(ILogger logger);
-
-    [LoggerMessage(EventId = 1042, Level = LogLevel.Warning, Message = "Network interface changes cannot be watched here")]
-    private static partial void LogNetworkWatchUnavailable(ILogger logger, Exception error);
 
     [LoggerMessage(EventId = 1043, Level = LogLevel.Information, Message = "Woke up from sleep or a resume: tick {Tick}, re-checking the table and the network")]
     private static partial void LogWokeUp(ILogger logger, long tick);

@@ -23,6 +23,7 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
     private readonly PersistenceCheck _persistence;
     private readonly NodeJoin _join;
     private readonly TableKeeper _keeper;
+    private readonly NetworkMonitor _network;
     private readonly BuiltInCommands _builtIn;
     private readonly Random _random;
     private readonly ILogger _logger;
@@ -39,6 +40,7 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
         _random = options.Random ?? new Random();
         _logger = options.LoggerFactory?.CreateLogger<DhtNode>() ?? NullLogger<DhtNode>.Instance;
         _context = new NodeContext(options.Context ?? new SerialSynchronizationContext(OnContextError));
+        _network = new NetworkMonitor(Health, Stats.Requests, _context, _logger);
         _bootstrap = new BootstrapResolver(options.Bootstrap.Select(BootstrapEntry.Parse).ToList(), (to, ct) => PingAsync(to, cancellationToken: ct));
         var tableId = RandomId();
         Io = new RpcIo(this, options, Stats, _random);
@@ -64,7 +66,7 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
         }
 
         _tickTimer = options.TimeProvider.CreateTimer(static s => ((DhtNode)s!).Post(((DhtNode)s!).OnTick), this, TickInterval, TickInterval);
-        _networkWatch = WatchNetwork(options.NetworkWatcher ?? options.Transport.InterfaceWatcher);
+        _network.Watch(options.NetworkWatcher ?? options.Transport.InterfaceWatcher);
         Post(() => _ = _join.RunAsync());
     }
 
@@ -103,10 +105,10 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
     public bool Bootstrapped => _ready.Happened;
 
     /// <summary>False while recent requests mostly time out (see <see cref="Health"/>).</summary>
-    public bool Online { get; private set; } = true;
+    public bool Online => _network.Online;
 
     /// <summary>True while many recent requests time out but some still succeed.</summary>
-    public bool Degraded { get; private set; }
+    public bool Degraded => _network.Degraded;
 
     /// <summary>True between <see cref="SuspendAsync"/> and <see cref="ResumeAsync"/>.</summary>
     public bool Suspended { get; private set; }
