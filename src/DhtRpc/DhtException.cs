@@ -20,34 +20,56 @@ public enum DhtErrorCode
 
     /// <summary>A commit to a closest node failed (for example: it sent no token).</summary>
     CommitFailed,
+
+    /// <summary>A socket could not be bound to the requested address (see <see cref="Transport.DatagramBindException"/>).</summary>
+    BindFailed,
+
+    /// <summary>The operating system refused to set up the machinery a transport needs (epoll, eventfd).</summary>
+    TransportFailed,
 }
 
-/// <summary>A request or query failed locally. The message reads "CODE: details" like dht-rpc's errors.</summary>
-public sealed class DhtException : Exception
+/// <summary>
+/// The base of every failure the library reports for its own reasons; <see cref="Code"/> says which.
+/// Request and query failures read "CODE: details" like dht-rpc's errors.
+/// </summary>
+public class DhtException : Exception
 {
+    /// <summary>A REQUEST_DESTROYED failure.</summary>
     public DhtException()
         : this(DhtErrorCode.RequestDestroyed, "Request destroyed")
     {
     }
 
+    /// <summary>A failure with <paramref name="message"/> as its text (and the default code).</summary>
     public DhtException(string message)
         : base(message)
     {
     }
 
+    /// <summary>A failure with <paramref name="message"/> as its text, caused by <paramref name="innerException"/>.</summary>
     public DhtException(string message, Exception innerException)
         : base(message, innerException)
     {
     }
 
+    /// <summary>A failure with <paramref name="code"/>; the message reads "CODE: details".</summary>
     public DhtException(DhtErrorCode code, string details)
         : base($"{CodeText(code)}: {details}")
     {
         Code = code;
     }
 
+    /// <summary>For derived failures: <paramref name="message"/> is kept as it is, without a code prefix.</summary>
+    protected DhtException(DhtErrorCode code, string? message, Exception? innerException)
+        : base(message, innerException)
+    {
+        Code = code;
+    }
+
+    /// <summary>Which failure this is.</summary>
     public DhtErrorCode Code { get; }
 
+    /// <summary>The dht-rpc style name of <paramref name="code"/> (REQUEST_TIMEOUT, ...).</summary>
     public static string CodeText(DhtErrorCode code) => code switch
     {
         DhtErrorCode.RequestTimeout => "REQUEST_TIMEOUT",
@@ -56,6 +78,8 @@ public sealed class DhtException : Exception
         DhtErrorCode.NodeDestroyed => "NODE_DESTROYED",
         DhtErrorCode.TooFewNodes => "TOO_FEW_NODES",
         DhtErrorCode.CommitFailed => "COMMIT_FAILED",
+        DhtErrorCode.BindFailed => "BIND_FAILED",
+        DhtErrorCode.TransportFailed => "TRANSPORT_FAILED",
         _ => code.ToString(),
     };
 
@@ -64,6 +88,13 @@ public sealed class DhtException : Exception
     internal static DhtException Destroyed() => new(DhtErrorCode.RequestDestroyed, "Request destroyed");
 
     internal static DhtException Suspended() => new(DhtErrorCode.IoSuspended, "I/O suspended");
+
+    /// <summary>A commit function threw: the message names the code and the commit's own message.</summary>
+    internal static DhtException CommitFailed(Exception error) =>
+        new(DhtErrorCode.CommitFailed, $"{CodeText(DhtErrorCode.CommitFailed)}: {error.Message}", error);
+
+    /// <summary>The operating system refused a transport's setup; the message is kept as it is.</summary>
+    internal static DhtException TransportFailed(string message) => new(DhtErrorCode.TransportFailed, message, null);
 
     internal static DhtException NodeIsDestroyed() => new(DhtErrorCode.NodeDestroyed, "Node destroyed");
 }

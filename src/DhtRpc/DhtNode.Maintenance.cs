@@ -1,4 +1,5 @@
 using DhtRpc.Health;
+using DhtRpc.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace DhtRpc;
@@ -21,34 +22,42 @@ public sealed partial class DhtNode
 
     private readonly int _downHintsRateLimit;
     private ITimer? _tickTimer;
-    private IDisposable? _networkWatch;
-    private long _tick;
     private long _refreshTicks;
     private long _stableTicks;
     private long _lastTickTimestamp;
     private int _downHintsSentPerTick;
 
     /// <summary>Raised when online or degraded changes.</summary>
-    public event Action? NetworkUpdated;
+    public event Action? NetworkUpdated
+    {
+        add => _network.NetworkUpdated += value;
+        remove => _network.NetworkUpdated -= value;
+    }
 
     /// <summary>
     /// Raised (on the node's context) when the machine's network interfaces or addresses change, followed
     /// by <see cref="NetworkUpdated"/>; read them with <see cref="System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces"/>.
     /// </summary>
-    public event Action? NetworkChanged;
+    public event Action? NetworkChanged
+    {
+        add => _network.NetworkChanged += value;
+        remove => _network.NetworkChanged -= value;
+    }
 
     /// <summary>Raised after a wake-up from sleep or a resume.</summary>
     public event Action? WokeUp;
 
+    /// <summary>Raised once the node has suspended (see <see cref="SuspendAsync"/>).</summary>
     public event Action? SuspendedEvent;
 
+    /// <summary>Raised once the node has resumed (see <see cref="ResumeAsync"/>).</summary>
     public event Action? Resumed;
 
     /// <summary>Raised once, when the node is destroyed.</summary>
     public event Action? Closed;
 
     /// <summary>The current tick number (starts at a random offset).</summary>
-    public long Tick => _tick;
+    public long Tick => _keeper.Tick;
 
     /// <summary>Stops all I/O and timers until <see cref="ResumeAsync"/>; requests in flight fail with IO_SUSPENDED.</summary>
     public Task SuspendAsync() => RunOnContextAsync(async () =>
@@ -64,6 +73,7 @@ public sealed partial class DhtNode
         Io.Suspended = true;
         await Io.ClearAsync(suspended: true).ConfigureAwait(true);
         Io.Congestion.Clear();
+        LogSuspended(_logger);
         SuspendedEvent?.Invoke();
     });
 
@@ -81,6 +91,7 @@ public sealed partial class DhtNode
         Io.Suspended = false;
         Io.Bind();
         Refresh();
+        LogResumed(_logger);
         Resumed?.Invoke();
     });
 
@@ -94,7 +105,7 @@ public sealed partial class DhtNode
         }
         else
         {
-            _tick++;
+            _keeper.Tick++;
         }
 
         _lastTickTimestamp = now;
@@ -105,28 +116,28 @@ public sealed partial class DhtNode
 
         if (Adaptive && Ephemeral && --_stableTicks <= 0)
         {
-            if (_lastCheckedHost == _nat.Host)
+            if (_persistence.LastCheckedHost == _keeper.Nat.Host)
             {
                 _stableTicks = MoreStableTicks;
             }
             else
             {
-                _ = UpdateNetworkStateAsync(onlyFirewall: false);
+                _ = _persistence.RunAsync(onlyFirewall: false);
             }
         }
 
-        if ((_tick & 7) == 0)
+        if ((_keeper.Tick & 7) == 0)
         {
             PingSome();
         }
 
-        if (((_tick & 63) == 0 && Nodes.Count < Table.K) || --_refreshTicks <= 0)
+        if (((_keeper.Tick & 63) == 0 && Nodes.Count < Table.K) || --_refreshTicks <= 0)
         {
             Refresh();
         }
 
         _downHintsSentPerTick = 0;
-        UpdateHealth();
+        _network.Update();
     }
 
     private void StartTickTimer()
@@ -135,84 +146,23 @@ public sealed partial class DhtNode
         _tickTimer = Options.TimeProvider.CreateTimer(static s => ((DhtNode)s!).Post(((DhtNode)s!).OnTick), this, TickInterval, TickInterval);
     }
 
-    private void UpdateHealth() => ApplyHealth(Health.Update(Stats.Requests.Responses, Stats.Requests.Timeouts));
-
-    private void ApplyHealth(HealthTransition transition)
-    {
-        switch (transition)
-        {
-            case HealthTransition.BecameOnline:
-                SetNetworkState(online: true, degraded: false);
-                break;
-            case HealthTransition.BecameDegraded:
-                SetNetworkState(online: true, degraded: true);
-                break;
-            case HealthTransition.BecameOffline:
-                SetNetworkState(online: false, degraded: false);
-                break;
-        }
-    }
-
-    private void SetNetworkState(bool online, bool degraded)
-    {
-        if (Online == online && Degraded == degraded)
-        {
-            return;
-        }
-
-        Online = online;
-        Degraded = degraded;
-        LogNetworkState(_logger, online, degraded);
-        NetworkUpdated?.Invoke();
-    }
-
-    /// <summary>Subscribes to interface changes; a platform that cannot report them just goes without.</summary>
-    private IDisposable? WatchNetwork(Transport.INetworkInterfaceWatcher? watcher)
-    {
-        if (watcher is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return watcher.Subscribe(() => Post(OnNetworkChanged));
-        }
-        catch (Exception e) when (e is System.Net.NetworkInformation.NetworkInformationException or PlatformNotSupportedException)
-        {
-            LogNetworkWatchUnavailable(_logger, e);
-            return null;
-        }
-    }
-
-    private void OnNetworkChanged()
-    {
-        if (Destroyed)
-        {
-            return;
-        }
-
-        LogNetworkChanged(_logger);
-        NetworkChanged?.Invoke();
-        NetworkUpdated?.Invoke();
-    }
-
     /// <summary>After sleep everything looks old: re-ping soon, refresh now, forget the network we checked.</summary>
     private void OnWakeup()
     {
-        _tick += 2 * OldNode;
-        _tick += 8 - (_tick & 7) - 2;
+        _keeper.Tick += 2 * TableKeeper.OldNode;
+        _keeper.Tick += 8 - (_keeper.Tick & 7) - 2;
         _stableTicks = MoreStableTicks;
         _refreshTicks = 1;
-        _lastCheckedHost = null;
-        ApplyHealth(Health.Reset());
-        SetNetworkState(online: true, degraded: false);
+        _persistence.Forget();
+        _network.Reset();
         if (Adaptive && !Ephemeral)
         {
             Ephemeral = Io.Ephemeral = true;
+            LogBecameEphemeral(_logger);
             BecameEphemeral?.Invoke();
         }
 
+        LogWokeUp(_logger, _keeper.Tick);
         WokeUp?.Invoke();
     }
 
@@ -227,20 +177,20 @@ public sealed partial class DhtNode
             return;
         }
 
-        if (_tick - oldest.Pinged < RecentNode)
+        if (_keeper.Tick - oldest.Pinged < TableKeeper.RecentNode)
         {
             count = 2;
         }
 
         while (count-- > 0)
         {
-            if (oldest is null || _tick == oldest.Pinged)
+            if (oldest is null || _keeper.Tick == oldest.Pinged)
             {
                 continue;
             }
 
             var next = Routing.TimeOrderedNodes.Newer(oldest);
-            Check(oldest);
+            _keeper.Check(oldest);
             oldest = next;
         }
     }
@@ -256,34 +206,47 @@ public sealed partial class DhtNode
         BackgroundQuery(node?.Id ?? Table.Id);
     }
 
+    /// <summary>Per-tick budget of down hints (-1 = unlimited).</summary>
+    internal bool TryTakeDownHintBudget()
+    {
+        if (_downHintsRateLimit != -1 && _downHintsSentPerTick >= _downHintsRateLimit)
+        {
+            return false;
+        }
+
+        _downHintsSentPerTick++;
+        return true;
+    }
+
     private async Task DestroyAsync()
     {
         var emitClose = !Destroyed;
         Destroyed = true;
         _tickTimer?.Dispose();
         _tickTimer = null;
-        _networkWatch?.Dispose();
-        _networkWatch = null;
-        foreach (var timer in _delayedPingTimers)
-        {
-            timer.Dispose();
-        }
-
-        _delayedPingTimers.Clear();
+        _network.Dispose();
+        _builtIn.Dispose();
         await Io.ClearAsync(suspended: false).ConfigureAwait(true);
-        _bootstrapped.TrySetException(DhtException.NodeIsDestroyed());
+        _join.Abandon();
         if (emitClose)
         {
+            LogClosed(_logger);
             Closed?.Invoke();
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Network interfaces changed")]
-    private static partial void LogNetworkChanged(ILogger logger);
+    [LoggerMessage(EventId = 1043, Level = LogLevel.Information, Message = "Woke up from sleep or a resume: tick {Tick}, re-checking the table and the network")]
+    private static partial void LogWokeUp(ILogger logger, long tick);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Network interface changes cannot be watched here")]
-    private static partial void LogNetworkWatchUnavailable(ILogger logger, Exception error);
+    [LoggerMessage(EventId = 1032, Level = LogLevel.Information, Message = "Back to ephemeral after waking up: the network may have changed")]
+    private static partial void LogBecameEphemeral(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Network state: online {Online}, degraded {Degraded}")]
-    private static partial void LogNetworkState(ILogger logger, bool online, bool degraded);
+    [LoggerMessage(EventId = 1060, Level = LogLevel.Information, Message = "Suspended: sockets closed, requests in flight failed")]
+    private static partial void LogSuspended(ILogger logger);
+
+    [LoggerMessage(EventId = 1061, Level = LogLevel.Information, Message = "Resumed: sockets bound again")]
+    private static partial void LogResumed(ILogger logger);
+
+    [LoggerMessage(EventId = 1062, Level = LogLevel.Information, Message = "Closed")]
+    private static partial void LogClosed(ILogger logger);
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using DhtRpc.Crypto;
 using DhtRpc.Wire;
 using DhtRpc.Rpc;
@@ -11,9 +10,6 @@ namespace DhtRpc;
 /// <summary>What arrives: decode, validate, answer built-in commands, hand user commands to the application.</summary>
 public sealed partial class DhtNode
 {
-    private readonly List<ITimer> _delayedPingTimers = [];
-    private int _checks;
-
     /// <summary>
     /// Socket callback: processed in place when already on the node's context (simulation) or when the
     /// node's serial context is idle (a real socket's receive loop); otherwise copied and posted.
@@ -26,7 +22,7 @@ public sealed partial class DhtNode
             return;
         }
 
-        if (_context is SerialSynchronizationContext serial &&
+        if (_context.Context is SerialSynchronizationContext serial &&
             serial.TryRunInline(static (state, data) => state.Node.ProcessDatagram(state.Socket, data, state.From), (Node: this, Socket: socket, From: from), datagram, waitBriefly: true))
         {
             return;
@@ -100,26 +96,26 @@ public sealed partial class DhtNode
         if (message.HasToken && !Io.Secrets.Verify(from, message.Token))
         {
             Stats.Dropped.InvalidTokens++;
-            Io.SendReply(socket, message.Tid, from, ErrorCodes.InvalidToken, default, false, withToken: true, withCloserNodes: true, target);
+            Io.SendReply(socket, message.Tid, from, ReplyParams.CloserTo(target, ErrorCodes.InvalidToken) with { WithToken = true });
             return;
         }
 
         var fromId = ValidatedId(message.Id, from);
         if (fromId is not null)
         {
-            AddNodeFromNetwork(!external, new DhtPeer(from, fromId), message.To);
+            _keeper.AddNodeFromNetwork(!external, new DhtPeer(from, fromId), message.To);
         }
 
         if (message.Internal)
         {
-            HandleInternalRequest(socket, message, from, target);
+            _builtIn.Handle(socket, message, from, target);
             return;
         }
 
         var handler = RequestHandler;
         if (handler is null)
         {
-            Io.SendReply(socket, message.Tid, from, ErrorCodes.UnknownCommand, default, false, withToken: false, withCloserNodes: true, target);
+            Io.SendReply(socket, message.Tid, from, ReplyParams.CloserTo(target, ErrorCodes.UnknownCommand));
             return;
         }
 
@@ -147,101 +143,6 @@ public sealed partial class DhtNode
         }
     }
 
-    private void HandleInternalRequest(IDatagramSocket socket, in RequestMessage message, Ipv4Endpoint from, NodeId? target)
-    {
-        switch (message.Command)
-        {
-            case Commands.Ping:
-                Io.SendReply(socket, message.Tid, from, 0, default, false, withToken: false, withCloserNodes: false, null);
-                return;
-            case Commands.PingNat:
-                // Answer on the port the requester names: proves whether that socket takes unsolicited traffic.
-                if (message.Value.Length < 2)
-                {
-                    return;
-                }
-
-                var port = BinaryPrimitives.ReadUInt16LittleEndian(message.Value);
-                if (port == 0)
-                {
-                    return;
-                }
-
-                Io.SendReply(socket, message.Tid, from.WithPort(port), 0, default, false, withToken: false, withCloserNodes: false, null);
-                return;
-            case Commands.FindNode:
-                if (target is null)
-                {
-                    return;
-                }
-
-                Io.SendReply(socket, message.Tid, from, 0, default, false, withToken: false, withCloserNodes: true, target);
-                return;
-            case Commands.DownHint:
-                if (message.Value.Length < Ipv4Endpoint.EncodedSize)
-                {
-                    return;
-                }
-
-                OnDownHint(Blake2b.HashToId(message.Value[..Ipv4Endpoint.EncodedSize]));
-                Io.SendReply(socket, message.Tid, from, 0, default, false, withToken: false, withCloserNodes: false, null);
-                return;
-            case Commands.DelayedPing:
-                OnDelayedPing(socket, message, from);
-                return;
-            default:
-                Io.SendReply(socket, message.Tid, from, ErrorCodes.UnknownCommand, default, false, withToken: false, withCloserNodes: true, target);
-                return;
-        }
-    }
-
-    private void OnDownHint(NodeId hinted)
-    {
-        if (_checks >= 10)
-        {
-            return;
-        }
-
-        var node = Table.Get(hinted);
-        if (node is not null && (node.Pinged < _tick || node.DownHints == 0))
-        {
-            node.DownHints++;
-            Check(node);
-        }
-    }
-
-    private void OnDelayedPing(IDatagramSocket socket, in RequestMessage message, Ipv4Endpoint from)
-    {
-        if (message.Value.Length < 4)
-        {
-            return;
-        }
-
-        var delay = TimeSpan.FromMilliseconds(BinaryPrimitives.ReadUInt32LittleEndian(message.Value));
-        if (delay > Options.MaxPingDelay)
-        {
-            return;
-        }
-
-        var tid = message.Tid;
-        ITimer? timer = null;
-        timer = Options.TimeProvider.CreateTimer(
-            _ => Post(() =>
-            {
-                _delayedPingTimers.Remove(timer!);
-                timer!.Dispose();
-                if (!Destroyed)
-                {
-                    Io.SendReply(socket, tid, from, 0, default, false, withToken: false, withCloserNodes: false, null);
-                }
-            }),
-            null,
-            Timeout.InfiniteTimeSpan,
-            Timeout.InfiniteTimeSpan);
-        _delayedPingTimers.Add(timer);
-        timer.Change(delay, Timeout.InfiniteTimeSpan);
-    }
-
     private void HandleResponse(in ResponseMessage message, Ipv4Endpoint from, bool external)
     {
         var request = Io.TakeInflight(message.Tid);
@@ -254,48 +155,10 @@ public sealed partial class DhtNode
         var rtt = Options.TimeProvider.GetElapsedTime(request.StartTimestamp);
         Io.RecordRoundTrip(request, rtt);
         var response = new DhtResponse(message, new DhtPeer(from, ValidatedId(message.Id, from)), rtt);
-        AddNodeFromNetwork(!external, response.From, response.To);
+        _keeper.AddNodeFromNetwork(!external, response.From, response.To);
         request.OnResponse?.Invoke(response, request);
     }
 
-    /// <summary>A request timed out: a destination addressed as a table node is taken out of the table.</summary>
-    internal void OnRequestTimeout(OutgoingRequest request)
-    {
-        if (request.To.Id is { } id && Table.Get(id) is { } node)
-        {
-            RemoveNode(node);
-        }
-    }
-
-    /// <summary>Creates and sends an internal-style request with callbacks; null when the node is destroyed or down hints are off.</summary>
-    internal OutgoingRequest? SendInternalRequest(
-        DhtPeer to,
-        bool force,
-        bool isInternal,
-        ulong command,
-        NodeId? target,
-        byte[]? value,
-        DhtSession? session,
-        Action<DhtResponse, OutgoingRequest>? onResponse,
-        Action<DhtException, OutgoingRequest>? onError)
-    {
-        if (isInternal && !Options.SendDownHints && command == Commands.DownHint)
-        {
-            return null;
-        }
-
-        var request = Io.CreateRequest(to, null, isInternal, command, target, value, session);
-        if (request is null)
-        {
-            return null;
-        }
-
-        request.OnResponse = onResponse;
-        request.OnError = onError;
-        request.Send(force);
-        return request;
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "The request handler threw for command {Command} from {From}")]
+    [LoggerMessage(EventId = 1050, Level = LogLevel.Error, Message = "The request handler threw for command {Command} from {From}")]
     private static partial void LogHandlerError(ILogger logger, ulong command, Ipv4Endpoint from, Exception error);
 }

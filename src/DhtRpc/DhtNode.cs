@@ -1,7 +1,7 @@
 using DhtRpc.Crypto;
 using DhtRpc.Wire;
 using DhtRpc.Health;
-using DhtRpc.Nat;
+using DhtRpc.Joining;
 using DhtRpc.Query;
 using DhtRpc.Routing;
 using DhtRpc.Rpc;
@@ -16,15 +16,19 @@ namespace DhtRpc;
 /// A dht-rpc compatible Kademlia node. All of its state lives on one serial context (see
 /// <see cref="DhtNodeOptions.Context"/>); the public API may be called from any thread.
 /// </summary>
-public sealed partial class DhtNode : IAsyncDisposable
+public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
 {
-    private readonly SynchronizationContext _context;
-    private readonly TaskCompletionSource _bootstrapped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly List<BootstrapEntry> _bootstrapNodes;
+    private readonly NodeContext _context;
+    private readonly BootstrapResolver _bootstrap;
+    private readonly PersistenceCheck _persistence;
+    private readonly NodeJoin _join;
+    private readonly TableKeeper _keeper;
+    private readonly NetworkMonitor _network;
+    private readonly BuiltInCommands _builtIn;
     private readonly Random _random;
     private readonly ILogger _logger;
-    private readonly bool _forcePersistent;
 
+    /// <summary>Creates a node and starts joining at once (see <see cref="FullyBootstrappedAsync"/>).</summary>
     public DhtNode(DhtNodeOptions? options = null)
         : this(options ?? new DhtNodeOptions(), seedNat: null)
     {
@@ -35,36 +39,41 @@ public sealed partial class DhtNode : IAsyncDisposable
         Options = options;
         _random = options.Random ?? new Random();
         _logger = options.LoggerFactory?.CreateLogger<DhtNode>() ?? NullLogger<DhtNode>.Instance;
-        _context = options.Context ?? new SerialSynchronizationContext(OnContextError);
-        _bootstrapNodes = options.Bootstrap.Select(BootstrapEntry.Parse).ToList();
-        Table = CreateTable(RandomId());
-        Io = new RpcIo(this, options, _random);
+        _context = new NodeContext(options.Context ?? new SerialSynchronizationContext(OnContextError));
+        _network = new NetworkMonitor(Health, Stats.Requests, _context, _logger);
+        _bootstrap = new BootstrapResolver(options.Bootstrap.Select(BootstrapEntry.Parse).ToList(), (to, ct) => PingAsync(to, cancellationToken: ct));
+        var tableId = RandomId();
+        Io = new RpcIo(this, options, Stats, _random);
+        _keeper = new TableKeeper(tableId, options, Io, _bootstrap.Entries.Count, () => Bootstrapped);
+        _builtIn = new BuiltInCommands(Io, _context, options, _keeper.OnDownHint);
+        _persistence = new PersistenceCheck(this, new FirewallProbe(Io, _bootstrap, _logger), _logger);
+        _join = new NodeJoin(this, _persistence, _listening, _ready, _logger);
         Firewalled = Io.Firewalled;
         Adaptive = options.Ephemeral is null && options.Adaptive;
-        _forcePersistent = options.Ephemeral == false;
-        _quickFirewall = options.QuickFirewall;
-        _tick = RandomOffset(100);
+        _keeper.Tick = RandomOffset(100);
         _refreshTicks = RandomOffset(RefreshTicks);
         _stableTicks = Adaptive ? StableTicks : 0;
         _lastTickTimestamp = options.TimeProvider.GetTimestamp();
         _downHintsRateLimit = options.DownHintsRateLimit;
         if (seedNat is { } nat)
         {
-            _nat.Add(nat);
+            _keeper.Nat.Add(nat);
         }
 
         for (var i = options.Nodes.Count - 1; i >= 0; i--)
         {
-            AddNodeCore(new RoutingNode(Blake2b.NodeIdOf(options.Nodes[i]), options.Nodes[i]));
+            _keeper.Add(new RoutingNode(Blake2b.NodeIdOf(options.Nodes[i]), options.Nodes[i]));
         }
 
         _tickTimer = options.TimeProvider.CreateTimer(static s => ((DhtNode)s!).Post(((DhtNode)s!).OnTick), this, TickInterval, TickInterval);
-        _networkWatch = WatchNetwork(options.NetworkWatcher ?? options.Transport.InterfaceWatcher);
-        Post(() => _ = RunBootstrapAsync());
+        _network.Watch(options.NetworkWatcher ?? options.Transport.InterfaceWatcher);
+        Post(() => _ = _join.RunAsync());
     }
 
+    /// <summary>The options the node was created with.</summary>
     public DhtNodeOptions Options { get; }
 
+    /// <summary>Request, query, command and drop counters.</summary>
     public DhtStats Stats { get; } = new();
 
     /// <summary>What the node's two sockets could not deliver (zero before it is bound).</summary>
@@ -78,25 +87,33 @@ public sealed partial class DhtNode : IAsyncDisposable
     public NodeId TableId => Table.Id;
 
     /// <summary>Our public address as other nodes report it (NAT estimate); null until known.</summary>
-    public Ipv4Endpoint? PublicEndpoint => _nat.Host is { } host ? new Ipv4Endpoint(host, (ushort)_nat.Port) : null;
+    public Ipv4Endpoint? PublicEndpoint => _keeper.PublicEndpoint;
 
+    /// <summary>True while the server socket is not known to be reachable (our requests then leave from the client socket).</summary>
     public bool Firewalled { get; private set; }
 
+    /// <summary>True while our id stays off the wire (others do not add us to their tables).</summary>
     public bool Ephemeral { get; private set; } = true;
 
+    /// <summary>True when the node decides on its own whether to become persistent (no explicit <see cref="DhtNodeOptions.Ephemeral"/>).</summary>
     public bool Adaptive { get; }
 
     /// <summary>Our public host is consistent but the port is not (a randomizing NAT).</summary>
-    public bool Randomized => _nat.Host is not null && _nat.Port == 0;
+    public bool Randomized => _keeper.Nat.Randomized;
 
-    public bool Bootstrapped { get; private set; }
+    /// <summary>True once joining has finished (see <see cref="Ready"/>).</summary>
+    public bool Bootstrapped => _ready.Happened;
 
-    public bool Online { get; private set; } = true;
+    /// <summary>False while recent requests mostly time out (see <see cref="Health"/>).</summary>
+    public bool Online => _network.Online;
 
-    public bool Degraded { get; private set; }
+    /// <summary>True while many recent requests time out but some still succeed.</summary>
+    public bool Degraded => _network.Degraded;
 
+    /// <summary>True between <see cref="SuspendAsync"/> and <see cref="ResumeAsync"/>.</summary>
     public bool Suspended { get; private set; }
 
+    /// <summary>True once the node is disposed.</summary>
     public bool Destroyed { get; private set; }
 
     /// <summary>Handles user (non-internal) commands. Without one, they are answered UNKNOWN_COMMAND.</summary>
@@ -114,16 +131,51 @@ public sealed partial class DhtNode : IAsyncDisposable
     /// <summary>The bound client socket address; null before bind.</summary>
     public Ipv4Endpoint? ClientEndpoint => Io.ClientSocket?.LocalEndpoint;
 
+    /// <summary>
+    /// The first non-loopback IPv4 address of this host (127.0.0.1 when there is none) with the server
+    /// socket's port; null before the sockets are bound (spec §10).
+    /// </summary>
+    public Ipv4Endpoint? LocalAddress => Io.ServerSocket is { } server ? LocalAddresses.FirstIpv4().WithPort(server.LocalEndpoint.Port) : null;
+
+    /// <summary>
+    /// Our address as the network sees it, when it is usable by others: known, not firewalled, and the
+    /// reported port is the server socket's. Null otherwise.
+    /// </summary>
+    public Ipv4Endpoint? RemoteAddress =>
+        PublicEndpoint is { Port: not 0 } nat && !Firewalled && Io.ServerSocket is { } server && server.LocalEndpoint.Port == nat.Port ? nat : null;
+
+    /// <summary>The tick-by-tick window behind <see cref="Online"/> and <see cref="Degraded"/>.</summary>
     public NetworkHealth Health { get; } = new();
 
-    internal RoutingTable Table { get; private set; }
+    /// <summary>Raised when a node enters the routing table.</summary>
+    public event Action<RoutingNode>? NodeAdded
+    {
+        add => _keeper.NodeAdded += value;
+        remove => _keeper.NodeAdded -= value;
+    }
+
+    /// <summary>Raised when a node leaves the routing table.</summary>
+    public event Action<RoutingNode>? NodeRemoved
+    {
+        add => _keeper.NodeRemoved += value;
+        remove => _keeper.NodeRemoved -= value;
+    }
+
+    /// <summary>Raised when our public address estimate changes (host null = unknown).</summary>
+    public event Action<Ipv4Endpoint?>? NatUpdated
+    {
+        add => _keeper.NatUpdated += value;
+        remove => _keeper.NatUpdated -= value;
+    }
+
+    internal RoutingTable Table => _keeper.Table;
 
     internal RpcIo Io { get; }
 
-    internal TimeOrderedNodes Nodes { get; } = new();
+    internal TimeOrderedNodes Nodes => _keeper.Nodes;
 
     /// <summary>The parsed bootstrap list (dht-rpc's <c>bootstrapNodes</c>).</summary>
-    internal IReadOnlyList<BootstrapEntry> BootstrapNodes => _bootstrapNodes;
+    internal IReadOnlyList<BootstrapEntry> BootstrapNodes => _bootstrap.Entries;
 
     /// <summary>
     /// Creates a bootstrap node: persistent at once with id = hash(host, port), not firewalled, on exactly
@@ -167,11 +219,11 @@ public sealed partial class DhtNode : IAsyncDisposable
     }
 
     /// <summary>Completes once the node has joined: bound, queried for itself, NAT and firewall checked.</summary>
-    public Task FullyBootstrappedAsync() => _bootstrapped.Task;
+    public Task FullyBootstrappedAsync() => _join.Completion;
 
     /// <summary>Adds a node to the routing table by address.</summary>
     public Task AddNodeAsync(Ipv4Endpoint endpoint) =>
-        RunOnContextAsync(() => AddNodeCore(new RoutingNode(Blake2b.NodeIdOf(endpoint), endpoint)));
+        RunOnContextAsync(() => _keeper.Add(new RoutingNode(Blake2b.NodeIdOf(endpoint), endpoint)));
 
     /// <summary>Routing-table entries, most recently seen first.</summary>
     public Task<IReadOnlyList<Ipv4Endpoint>> GetNodesAsync(int limit = int.MaxValue) =>
@@ -206,12 +258,13 @@ public sealed partial class DhtNode : IAsyncDisposable
     public Task<DhtResponse> RequestAsync(DhtRequest request, Ipv4Endpoint to, RequestOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return SendAsync(to, request.Token, isInternal: false, request.Command, request.Target, request.Value, options ?? RequestOptions.Default, cancellationToken);
+        var send = new RequestParams { Command = request.Command, Target = request.Target, Value = request.Value, Token = request.Token, Session = options?.Session };
+        return SendAsync(to, send, options ?? RequestOptions.Default, cancellationToken);
     }
 
     /// <summary>PING; <paramref name="size"/> zero bytes ride along as the value.</summary>
     public Task<DhtResponse> PingAsync(Ipv4Endpoint to, int size = 0, RequestOptions? options = null, CancellationToken cancellationToken = default) =>
-        SendAsync(to, null, isInternal: true, Commands.Ping, null, size > 0 ? new byte[size] : null, options ?? RequestOptions.Default, cancellationToken);
+        SendAsync(to, RequestParams.Internal(Commands.Ping, size > 0 ? new byte[size] : null) with { Session = options?.Session }, options ?? RequestOptions.Default, cancellationToken);
 
     /// <summary>DELAYED_PING: the other node answers after <paramref name="delay"/>.</summary>
     public Task<DhtResponse> DelayedPingAsync(Ipv4Endpoint to, TimeSpan delay, RequestOptions? options = null, CancellationToken cancellationToken = default)
@@ -224,7 +277,7 @@ public sealed partial class DhtNode : IAsyncDisposable
         var value = new byte[4];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(value, (uint)delay.TotalMilliseconds);
         var o = (options ?? RequestOptions.Default) with { Timeout = delay + TimeSpan.FromSeconds(1) };
-        return SendAsync(to, null, isInternal: true, Commands.DelayedPing, null, value, o, cancellationToken);
+        return SendAsync(to, RequestParams.Internal(Commands.DelayedPing, value) with { Session = o.Session }, o, cancellationToken);
     }
 
     /// <summary>
@@ -234,51 +287,8 @@ public sealed partial class DhtNode : IAsyncDisposable
     public Task<RttStats> RttStatsAsync()
     {
         var tcs = new TaskCompletionSource<RttStats>(TaskCreationOptions.RunContinuationsAsynchronously);
-        RunOnContext(() => _ = MeasureRttAsync(tcs));
+        RunOnContext(() => _ = RttMeasurement.RunAsync(this, Nodes.Latest?.Id, tcs));
         return tcs.Task;
-    }
-
-    /// <summary>Runs on the node's context from start to end, so replies are collected as they arrive.</summary>
-    private async Task MeasureRttAsync(TaskCompletionSource<RttStats> tcs)
-    {
-        try
-        {
-            if (Nodes.Latest is not { } latest)
-            {
-                tcs.SetResult(RttStats.Empty);
-                return;
-            }
-
-            var query = FindNode(latest.Id);
-            var replies = new List<DhtResponse>();
-            query.OnReply += replies.Add;
-            await query.Completion.ConfigureAwait(true);
-            tcs.SetResult(new RttStats(query.Successes, query.Errors, Summarize(replies), Summarize(query.ClosestReplies)));
-        }
-        catch (Exception e) when (e is DhtException or ObjectDisposedException)
-        {
-            tcs.SetException(e);
-        }
-
-        static RttSummary Summarize(IReadOnlyList<DhtResponse> replies)
-        {
-            if (replies.Count == 0)
-            {
-                return RttSummary.Empty;
-            }
-
-            var rtt = TimeSpan.Zero;
-            long errors = 0;
-            long closer = 0;
-            foreach (var reply in replies)
-            {
-                rtt += reply.Rtt;
-                errors += (long)reply.Error;
-                closer += reply.CloserNodes.Count;
-            }
-
-            return new RttSummary(rtt / replies.Count, errors, (double)closer / replies.Count);
-        }
     }
 
     /// <summary>A session: requests and queries run in it can be cancelled together.</summary>
@@ -287,123 +297,28 @@ public sealed partial class DhtNode : IAsyncDisposable
     /// <summary>Starts a background FIND_NODE toward a random known node (or ourselves).</summary>
     public Task RefreshAsync() => RunOnContextAsync(Refresh);
 
+    /// <summary>Destroys the node: fails what is in flight, closes the sockets and raises <see cref="Closed"/>.</summary>
     public async ValueTask DisposeAsync()
     {
         await RunOnContextAsync(DestroyAsync).ConfigureAwait(true);
         Io.Dispose();
     }
 
-    internal void Post(Action action) => _context.Post(static s => ((Action)s!)(), action);
+    internal void Post(Action action) => _context.Post(action);
 
-    internal bool IsOnContext => SynchronizationContext.Current == _context;
+    internal bool IsOnContext => _context.IsCurrent;
 
     /// <summary>Runs <paramref name="action"/> now if on the node's context, else posts it.</summary>
-    internal void RunOnContext(Action action)
-    {
-        if (IsOnContext)
-        {
-            action();
-        }
-        else
-        {
-            Post(action);
-        }
-    }
+    internal void RunOnContext(Action action) => _context.Run(action);
 
-    internal Task RunOnContextAsync(Action action) => RunOnContextAsync(() =>
-    {
-        action();
-        return true;
-    });
+    internal Task RunOnContextAsync(Action action) => _context.RunAsync(action);
 
-    internal Task<T> RunOnContextAsync<T>(Func<T> func)
-    {
-        if (IsOnContext)
-        {
-            return Task.FromResult(func());
-        }
+    internal Task<T> RunOnContextAsync<T>(Func<T> func) => _context.RunAsync(func);
 
-        var tcs = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(() =>
-        {
-            try
-            {
-                tcs.SetResult(func());
-            }
-            catch (Exception e)
-            {
-                tcs.SetException(e);
-            }
-        });
-        return tcs.Task;
-    }
+    internal Task RunOnContextAsync(Func<Task> func) => _context.RunAsync(func);
 
-    internal Task RunOnContextAsync(Func<Task> func)
-    {
-        if (IsOnContext)
-        {
-            return func();
-        }
-
-        var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(() => _ = CompleteFromAsync(func, tcs));
-        return tcs.Task;
-    }
-
-    private static async Task CompleteFromAsync(Func<Task> func, TaskCompletionSource tcs)
-    {
-        try
-        {
-            await func().ConfigureAwait(true);
-            tcs.SetResult();
-        }
-        catch (Exception e)
-        {
-            tcs.SetException(e);
-        }
-    }
-
-    private Task<DhtResponse> SendAsync(Ipv4Endpoint to, byte[]? token, bool isInternal, ulong command, NodeId? target, byte[]? value, RequestOptions options, CancellationToken cancellationToken)
-    {
-        if (options.Ttl is < 0 or > 255)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Ttl, "RequestOptions.Ttl must be 0 (the system default) to 255.");
-        }
-
-        var tcs = new TaskCompletionSource<DhtResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
-        RunOnContext(() =>
-        {
-            var request = Io.CreateRequest(new DhtPeer(to, null), token, isInternal, command, target, value, options.Session);
-            if (request is null)
-            {
-                tcs.TrySetException(DhtException.NodeIsDestroyed());
-                return;
-            }
-
-            if (options.Socket is not null)
-            {
-                request.Socket = options.Socket;
-            }
-
-            if (!options.Retry)
-            {
-                request.Retries = 0;
-            }
-
-            request.Timeout = options.Timeout;
-            request.Ttl = options.Ttl;
-            request.OnResponse = (response, _) => tcs.TrySetResult(response);
-            request.OnError = (error, _) => tcs.TrySetException(error);
-            if (cancellationToken.CanBeCanceled)
-            {
-                var registration = cancellationToken.Register(() => RunOnContext(() => request.Destroy(DhtException.Destroyed())));
-                _ = tcs.Task.ContinueWith(_ => registration.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
-
-            request.Send();
-        });
-        return tcs.Task;
-    }
+    private Task<DhtResponse> SendAsync(Ipv4Endpoint to, in RequestParams request, RequestOptions options, CancellationToken cancellationToken) =>
+        SingleRequest.SendAsync(_context, Io, to, request, options, cancellationToken);
 
     private void StartQuery(DhtQuery query) => RunOnContext(() =>
     {
@@ -423,13 +338,6 @@ public sealed partial class DhtNode : IAsyncDisposable
         }
     }
 
-    private RoutingTable CreateTable(NodeId id)
-    {
-        var table = new RoutingTable(id, Options.K);
-        table.RowFull = OnRowFull;
-        return table;
-    }
-
     private NodeId RandomId()
     {
         if (Options.Random is null)
@@ -446,6 +354,36 @@ public sealed partial class DhtNode : IAsyncDisposable
 
     private void OnContextError(Exception error) => LogContextError(_logger, error);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error in the node's event loop")]
+    RoutingTable IRpcHost.Table => Table;
+
+    void IRpcHost.OnDatagram(IDatagramSocket socket, ReadOnlySpan<byte> datagram, Ipv4Endpoint from) => OnDatagram(socket, datagram, from);
+
+    void IRpcHost.OnRequestTimeout(OutgoingRequest request) => _keeper.OnRequestTimeout(request);
+
+    void IRpcHost.Post(Action action) => Post(action);
+
+    int IQueryHost.K => Table.K;
+
+    int IQueryHost.Concurrency => Options.Concurrency;
+
+    QueryStats IQueryHost.QueryStats => Stats.Queries;
+
+    List<RoutingNode> IQueryHost.Closest(NodeId target, int count) => Table.Closest(target, count);
+
+    IAsyncEnumerable<DhtPeer> IQueryHost.ResolveBootstrapNodesAsync() => _bootstrap.ResolveAsync();
+
+    bool IQueryHost.AcceptsPeer(Ipv4Endpoint endpoint) => _keeper.AcceptsPeer(endpoint);
+
+    bool IQueryHost.TryTakeDownHintBudget() => TryTakeDownHintBudget();
+
+    OutgoingRequest? IQueryHost.Send(DhtPeer to, in RequestParams request, Action<DhtResponse, OutgoingRequest>? onResponse, Action<DhtException, OutgoingRequest>? onError) =>
+        Io.Send(to, request, onResponse, onError);
+
+    Task<DhtResponse> IQueryHost.RequestAsync(DhtRequest request, Ipv4Endpoint to, CancellationToken cancellationToken) =>
+        RequestAsync(request, to, cancellationToken: cancellationToken);
+
+    Task IQueryHost.RunOnContextAsync(Action action) => _context.RunAsync(action);
+
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "Unhandled error in the node's event loop")]
     private static partial void LogContextError(ILogger logger, Exception error);
 }

@@ -37,8 +37,10 @@ public sealed record DhtNodeOptions
     /// <summary>Try a quick PING_NAT on the first bootstrap reply.</summary>
     public bool QuickFirewall { get; init; } = true;
 
+    /// <summary>Requests a query keeps in flight at once.</summary>
     public int Concurrency { get; init; } = 10;
 
+    /// <summary>Congestion window: datagrams sent per 750 ms slot (twice that over four slots) before sends queue.</summary>
     public int MaxWindow { get; init; } = 80;
 
     /// <summary>
@@ -53,8 +55,10 @@ public sealed record DhtNodeOptions
     /// </summary>
     public Transport.INetworkInterfaceWatcher? NetworkWatcher { get; init; }
 
+    /// <summary>The longest DELAYED_PING delay this node sends or accepts.</summary>
     public TimeSpan MaxPingDelay { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Tell referrers when a node they named does not answer (DOWN_HINT).</summary>
     public bool SendDownHints { get; init; } = true;
 
     /// <summary>Down hints per tick: -1 = unlimited, 0 = none.</summary>
@@ -66,8 +70,10 @@ public sealed record DhtNodeOptions
     /// <summary>Rejects peers from the routing table (and from query fan-out) when it returns false.</summary>
     public Func<Ipv4Endpoint, bool>? FilterNode { get; init; }
 
+    /// <summary>Where the sockets come from (real UDP by default).</summary>
     public IDatagramTransport Transport { get; init; } = UdpTransport.Instance;
 
+    /// <summary>The clock behind every timer and timeout.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>
@@ -79,5 +85,6 @@ public sealed record DhtNodeOptions
     /// <summary>Source of randomness for tids, tick offsets and ephemeral ids (seed it for reproducible simulations).</summary>
     public Random? Random { get; init; }
 
+    /// <summary>Where the node logs its decisions (see docs/logging.md); none by default.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 }

@@ -9,8 +9,10 @@ public static class Blake2b
     private static readonly HashAlgorithm Hash256 = HashAlgorithm.Blake2b_256;
     private static readonly MacAlgorithm KeyedHash256 = MacAlgorithm.Blake2b_256;
 
+    /// <summary>Writes the 32-byte hash of <paramref name="data"/> to the start of <paramref name="digest"/>.</summary>
     public static void Hash(ReadOnlySpan<byte> data, Span<byte> digest) => Hash256.Hash(data, digest[..32]);
 
+    /// <summary>The hash of <paramref name="data"/> read as a node id.</summary>
     public static NodeId HashToId(ReadOnlySpan<byte> data)
     {
         Span<byte> digest = stackalloc byte[32];

@@ -8,7 +8,7 @@ namespace DhtRpc.Crypto;
 /// The two rotating secrets behind round-trip tokens: token(host) = keyed BLAKE2b-256 over the
 /// requester's dotted-quad host text. Slot 1 ("current") signs outgoing tokens; both slots verify.
 /// </summary>
-public sealed class TokenSecrets : IDisposable
+internal sealed class TokenSecrets : IDisposable
 {
     public const int Size = 32;
 

@@ -3,13 +3,18 @@ namespace DhtRpc.Health;
 /// <summary>The network state a node reports (its online/degraded flags).</summary>
 public enum NetworkStatus
 {
+    /// <summary>Requests get answers.</summary>
     Online,
+
+    /// <summary>Many requests time out, but some are answered.</summary>
     Degraded,
+
+    /// <summary>Requests are not answered.</summary>
     Offline,
 }
 
 /// <summary>What an <see cref="NetworkHealth.Update"/> or <see cref="NetworkHealth.Reset"/> changed in the reported state.</summary>
-public enum HealthTransition
+internal enum HealthTransition
 {
     None,
     BecameOnline,
@@ -38,9 +43,16 @@ public readonly record struct HealthStats(
 /// </summary>
 public sealed class NetworkHealth
 {
+    /// <summary>Ticks the window holds.</summary>
     public const int WindowSize = 4;
+
+    /// <summary>A tick with fewer outcomes than this is idle.</summary>
     public const int IdleThreshold = 4;
+
+    /// <summary>Consecutive offline ticks before the node reports offline.</summary>
     public const int OfflineThreshold = 2;
+
+    /// <summary>The timeout share above which a tick counts as degraded.</summary>
     public const double DegradedTimeoutRate = 0.5;
 
     private readonly Snapshot[] _window = new Snapshot[WindowSize];
@@ -71,6 +83,7 @@ public sealed class NetworkHealth
     /// <summary>Timeouts during the last tick (0 with fewer than two snapshots).</summary>
     public long Timeouts => _length < 2 ? 0 : Newest.Timeouts - Previous.Timeouts;
 
+    /// <summary>Timeouts as a share of the last tick's outcomes (0 without timeouts).</summary>
     public double TimeoutsRate
     {
         get
@@ -80,6 +93,7 @@ public sealed class NetworkHealth
         }
     }
 
+    /// <summary>All of the above in one value.</summary>
     public HealthStats Stats => new(Online, Degraded, Cold, Idle, Responses, Timeouts, TimeoutsRate);
 
     /// <summary>Number of snapshots held (0 to <see cref="WindowSize"/>).</summary>
@@ -97,7 +111,7 @@ public sealed class NetworkHealth
     /// Takes this tick's snapshot of the node's cumulative request counters and re-evaluates the
     /// state. Returns the change in the reported state, if any.
     /// </summary>
-    public HealthTransition Update(long totalResponses, long totalTimeouts)
+    internal HealthTransition Update(long totalResponses, long totalTimeouts)
     {
         var next = (_head + 1) % WindowSize;
         if (_length == WindowSize)
@@ -165,7 +179,7 @@ public sealed class NetworkHealth
     }
 
     /// <summary>Empties the window and reports online and not degraded (after wake-up or resume).</summary>
-    public HealthTransition Reset()
+    internal HealthTransition Reset()
     {
         Array.Clear(_window);
         _length = 0;

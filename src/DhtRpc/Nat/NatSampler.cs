@@ -9,7 +9,7 @@ namespace DhtRpc.Nat;
 /// sample if it reaches the threshold, else the best host with port 0 ("randomized" NAT: stable IP,
 /// changing port), else unknown.
 /// </summary>
-public sealed class NatSampler
+internal sealed class NatSampler
 {
     private const int Slots = 32;
     private const int Lookback = 4;

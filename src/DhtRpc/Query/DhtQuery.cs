@@ -11,13 +11,9 @@ namespace DhtRpc.Query;
 /// </summary>
 public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
 {
-    private readonly DhtNode _node;
-    private readonly Dictionary<Ipv4Endpoint, SeenEntry> _seen = [];
-    private readonly List<DhtPeer> _pending = [];
-    private readonly List<DhtResponse> _closestReplies = [];
-
-    // Referral depth of every node added: 1 for nodes we started from, referrer's depth + 1 otherwise.
-    private readonly Dictionary<Ipv4Endpoint, int> _depths = [];
+    private readonly IQueryHost _host;
+    private readonly ClosestReplies _closestReplies;
+    private readonly QueryFrontier _frontier;
     private readonly ReplyStream<DhtResponse> _output = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly QueryCommit? _commit;
@@ -33,20 +29,22 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
     private bool _committing;
     private bool _ended;
 
-    internal DhtQuery(DhtNode node, NodeId target, bool isInternal, ulong command, byte[]? value, QueryOptions options)
+    internal DhtQuery(IQueryHost node, NodeId target, bool isInternal, ulong command, byte[]? value, QueryOptions options)
     {
-        _node = node;
+        _host = node;
         Target = target;
         Internal = isInternal;
         Command = command;
         Value = value;
-        _k = node.Table.K;
+        _k = node.K;
+        _closestReplies = new ClosestReplies(target, _k);
+        _frontier = new QueryFrontier(_closestReplies, SendDownHint);
         _force = options.Force;
-        Concurrency = options.Concurrency ?? node.Options.Concurrency;
+        Concurrency = options.Concurrency ?? node.Concurrency;
         Retries = options.Retries ?? (isInternal && command == Commands.DownHint ? 3 : 5);
         _commit = options.Commit ?? (options.AutoCommit ? AutoCommitAsync : null);
         _ownsSession = options.Session is null;
-        _session = options.Session ?? new DhtSession(node);
+        _session = options.Session ?? node.CreateSession();
 
         // Pushed in reverse so that the first given node is visited first.
         if (options.Nodes is { } nodes)
@@ -67,38 +65,45 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
         }
 
         _onlyClosestNodes = options.OnlyClosestNodes;
-        node.Stats.Queries.Total++;
-        node.Stats.Queries.Active++;
+        node.QueryStats.Total++;
+        node.QueryStats.Active++;
     }
 
+    /// <summary>The id the walk heads toward.</summary>
     public NodeId Target { get; }
 
+    /// <summary>True for a built-in command (FIND_NODE, DOWN_HINT), false for an application one.</summary>
     public bool Internal { get; }
 
+    /// <summary>The command each visited node is sent.</summary>
     public ulong Command { get; }
 
+    /// <summary>The value each visited node is sent.</summary>
     public byte[]? Value { get; }
 
     /// <summary>Requests in flight at once; background queries raise and lower it as traffic allows.</summary>
     public int Concurrency { get; set; }
 
+    /// <summary>Retransmissions per visited node.</summary>
     public int Retries { get; }
 
+    /// <summary>Visited nodes that replied with error 0.</summary>
     public int Successes { get; private set; }
 
+    /// <summary>Visits that failed or were answered with an error.</summary>
     public int Errors { get; private set; }
 
     /// <summary>Deepest referral depth among successful replies (1 = a node the walk started from).</summary>
     public int MaxDepth { get; private set; }
 
     /// <summary>Referral depth of the closest reply (its hop count from us); 0 when there is none.</summary>
-    public int ClosestDepth => _closestReplies.Count == 0 ? 0 : _depths.GetValueOrDefault(_closestReplies[0].From.Endpoint);
+    public int ClosestDepth => _closestReplies.Count == 0 ? 0 : _frontier.DepthOf(_closestReplies.Items[0].From.Endpoint);
 
     /// <summary>The k closest successful replies from nodes with ids, closest first.</summary>
-    public IReadOnlyList<DhtResponse> ClosestReplies => _closestReplies;
+    public IReadOnlyList<DhtResponse> ClosestReplies => _closestReplies.Items;
 
     /// <summary>The senders of <see cref="ClosestReplies"/>.</summary>
-    public IReadOnlyList<DhtPeer> ClosestNodes => _closestReplies.ConvertAll(r => r.From);
+    public IReadOnlyList<DhtPeer> ClosestNodes => _closestReplies.Items.ConvertAll(r => r.From);
 
     /// <summary>Completes when the walk (and any commit) is over; faults if the commit failed.</summary>
     public Task Completion => _completion.Task;
@@ -106,6 +111,7 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
     /// <summary>Called for each successful reply as it arrives (on the node's context).</summary>
     internal Action<DhtResponse>? OnReply { get; set; }
 
+    /// <summary>Streams the successful replies as they arrive; ends when the walk does.</summary>
     public IAsyncEnumerator<DhtResponse> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
         _output.ReadAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
 
@@ -124,15 +130,15 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
     }
 
     /// <summary>Ends the walk now (no commit): replies already received stay; requests in flight are cancelled.</summary>
-    public Task StopAsync() => _node.RunOnContextAsync(() => End(null));
+    public Task StopAsync() => _host.RunOnContextAsync(() => End(null));
 
     /// <summary>Seeds from the table and the bootstrap list, then starts walking. Runs on the node's context.</summary>
     internal async Task StartAsync()
     {
         AddFromTable();
-        if (_pending.Count < _k)
+        if (_frontier.PendingCount < _k)
         {
-            await foreach (var peer in _node.ResolveBootstrapNodesAsync().ConfigureAwait(true))
+            await foreach (var peer in _host.ResolveBootstrapNodesAsync().ConfigureAwait(true))
             {
                 AddPending(peer, null);
             }
@@ -145,68 +151,21 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
 
     private void AddFromTable()
     {
-        if (_pending.Count >= _k)
+        if (_frontier.PendingCount >= _k)
         {
             return;
         }
 
         _fromTable = true;
-        foreach (var node in _node.Table.Closest(Target, _k - _pending.Count))
+        foreach (var node in _host.Closest(Target, _k - _frontier.PendingCount))
         {
             AddPending(new DhtPeer(node.Endpoint, node.Id), null);
         }
     }
 
-    private bool IsCloser(in NodeId id) =>
-        _closestReplies.Count < _k || Target.CompareDistance(id, _closestReplies[^1].From.Id!.Value) < 0;
+    private bool IsCloser(in NodeId id) => _closestReplies.IsCloser(id);
 
-    private bool AddPending(DhtPeer peer, DhtPeer? referrer)
-    {
-        if (_onlyClosestNodes)
-        {
-            return false;
-        }
-
-        var isCloser = IsCloser(peer.Id!.Value);
-        if (_seen.TryGetValue(peer.Endpoint, out var entry))
-        {
-            switch (entry.State)
-            {
-                case SeenState.Done:
-                    return isCloser;
-                case SeenState.Down:
-                    if (referrer is { } downReferrer)
-                    {
-                        SendDownHint(downReferrer, peer.Endpoint);
-                    }
-
-                    return isCloser;
-                default:
-                    if (referrer is { } r)
-                    {
-                        entry.Referrers.Add(r);
-                    }
-
-                    return isCloser;
-            }
-        }
-
-        if (!isCloser)
-        {
-            return false;
-        }
-
-        var seen = new SeenEntry();
-        if (referrer is { } first)
-        {
-            seen.Referrers.Add(first);
-        }
-
-        _seen[peer.Endpoint] = seen;
-        _depths[peer.Endpoint] = referrer is { } via && _depths.TryGetValue(via.Endpoint, out var depth) ? depth + 1 : 1;
-        _pending.Add(peer);
-        return true;
-    }
+    private bool AddPending(DhtPeer peer, DhtPeer? referrer) => !_onlyClosestNodes && _frontier.Add(peer, referrer);
 
     private void ReadMore()
     {
@@ -216,10 +175,9 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
         }
 
         var limit = (_slowdown ? 3 : Concurrency) + _slow;
-        while (_inflight < limit && _pending.Count > 0)
+        while (_inflight < limit && _frontier.PendingCount > 0)
         {
-            var next = _pending[^1];
-            _pending.RemoveAt(_pending.Count - 1);
+            var next = _frontier.Pop();
             if (!IsCloser(next.Id!.Value))
             {
                 continue;
@@ -238,7 +196,7 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
             _slowdown = true;
         }
 
-        if (_pending.Count > 0)
+        if (_frontier.PendingCount > 0)
         {
             return;
         }
@@ -260,7 +218,16 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
     private void Visit(DhtPeer to)
     {
         _inflight++;
-        var request = _node.SendInternalRequest(to, _force, Internal, Command, Target, Value, _session, OnVisit, OnVisitError);
+        var visit = new RequestParams
+        {
+            Command = Command,
+            IsInternal = Internal,
+            Target = Target,
+            Value = Value,
+            Session = _session,
+            BypassCongestion = _force,
+        };
+        var request = _host.Send(to, visit, OnVisit, OnVisitError);
         if (request is null)
         {
             End(DhtException.NodeIsDestroyed());
@@ -295,7 +262,7 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
     private void OnVisit(DhtResponse reply, OutgoingRequest request)
     {
         Decrement(request);
-        _seen[request.To.Endpoint] = SeenEntry.Done;
+        _frontier.MarkDone(request.To.Endpoint);
         if (_committing || _ended)
         {
             return;
@@ -304,7 +271,7 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
         if (reply.Error == 0)
         {
             Successes++;
-            MaxDepth = Math.Max(MaxDepth, _depths.GetValueOrDefault(request.To.Endpoint));
+            MaxDepth = Math.Max(MaxDepth, _frontier.DepthOf(request.To.Endpoint));
         }
         else
         {
@@ -313,13 +280,13 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
 
         if (reply.Error == 0 && reply.From.Id is { } fromId && IsCloser(fromId))
         {
-            PushClosest(reply);
+            _closestReplies.Push(reply);
         }
 
         foreach (var endpoint in reply.CloserNodes)
         {
             var id = Blake2b.NodeIdOf(endpoint);
-            if (!_node.AcceptsPeer(endpoint) || id == _node.Table.Id)
+            if (!_host.AcceptsPeer(endpoint) || id == _host.TableId)
             {
                 continue;
             }
@@ -346,13 +313,9 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
 
     private void OnVisitError(DhtException error, OutgoingRequest request)
     {
-        if (error.Code == DhtErrorCode.RequestTimeout && _seen.TryGetValue(request.To.Endpoint, out var entry))
+        if (error.Code == DhtErrorCode.RequestTimeout)
         {
-            _seen[request.To.Endpoint] = SeenEntry.Down;
-            foreach (var referrer in entry.Referrers)
-            {
-                SendDownHint(referrer, request.To.Endpoint);
-            }
+            _frontier.MarkDown(request.To.Endpoint);
         }
 
         Decrement(request);
@@ -362,43 +325,14 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
 
     private void SendDownHint(DhtPeer referrer, Ipv4Endpoint down)
     {
-        if (!_node.TryTakeDownHintBudget())
+        if (!_host.TryTakeDownHintBudget())
         {
             return;
         }
 
         var value = new byte[Ipv4Endpoint.EncodedSize];
         down.WriteTo(value);
-        _node.SendInternalRequest(referrer, false, true, Commands.DownHint, null, value, _session, null, null);
-    }
-
-    private void PushClosest(DhtResponse reply)
-    {
-        var id = reply.From.Id!.Value;
-        _closestReplies.Add(reply);
-        for (var i = _closestReplies.Count - 2; i >= 0; i--)
-        {
-            var previous = _closestReplies[i];
-            var cmp = Target.CompareDistance(previous.From.Id!.Value, id);
-            if (cmp < 0)
-            {
-                break;
-            }
-
-            if (cmp == 0)
-            {
-                _closestReplies.RemoveAt(i + 1);
-                break;
-            }
-
-            _closestReplies[i + 1] = previous;
-            _closestReplies[i] = reply;
-        }
-
-        if (_closestReplies.Count > _k)
-        {
-            _closestReplies.RemoveAt(_closestReplies.Count - 1);
-        }
+        _host.Send(referrer, RequestParams.Internal(Commands.DownHint, value) with { Session = _session }, null, null);
     }
 
     private void Flush()
@@ -424,44 +358,8 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
         _ = CommitAllAsync();
     }
 
-    private async Task CommitAllAsync()
-    {
-        var commits = new List<Task>(_closestReplies.Count);
-        foreach (var reply in _closestReplies)
-        {
-            commits.Add(RunCommitAsync(reply));
-        }
-
-        var succeeded = 0;
-        Exception? last = null;
-        foreach (var commit in commits)
-        {
-            try
-            {
-                await commit.ConfigureAwait(true);
-                succeeded++;
-            }
-            catch (Exception e) when (e is DhtException or OperationCanceledException or InvalidOperationException)
-            {
-                last = e;
-            }
-        }
-
-        End(succeeded > 0 ? null : last);
-    }
-
-    private async Task RunCommitAsync(DhtResponse reply)
-    {
-        // Commits start from the node's context; a throwing commit function counts as a failed commit.
-        try
-        {
-            await _commit!(reply, this, CancellationToken.None).ConfigureAwait(true);
-        }
-        catch (Exception e) when (e is not DhtException and not OperationCanceledException)
-        {
-            throw new DhtException($"{DhtException.CodeText(DhtErrorCode.CommitFailed)}: {e.Message}", e);
-        }
-    }
+    private async Task CommitAllAsync() =>
+        End(await QueryCommits.RunAllAsync(_closestReplies.Items, _commit!, this).ConfigureAwait(true));
 
     private Task AutoCommitAsync(DhtResponse reply, DhtQuery query, CancellationToken cancellationToken)
     {
@@ -470,7 +368,7 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
             return Task.FromException(new DhtException(DhtErrorCode.CommitFailed, "No token received for closest node"));
         }
 
-        return _node.RequestAsync(new DhtRequest(Command, Target, Value, reply.Token), reply.From.Endpoint, cancellationToken: cancellationToken);
+        return _host.RequestAsync(new DhtRequest(Command, Target, Value, reply.Token), reply.From.Endpoint, cancellationToken);
     }
 
     private void End(Exception? error)
@@ -481,7 +379,7 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
         }
 
         _ended = true;
-        _node.Stats.Queries.Active--;
+        _host.QueryStats.Active--;
         if (_ownsSession)
         {
             _session.Destroy(DhtException.Destroyed());
@@ -497,27 +395,5 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
             _output.Complete(error);
             _completion.TrySetException(error);
         }
-    }
-
-    private enum SeenState
-    {
-        Pending,
-        Done,
-        Down,
-    }
-
-    private sealed class SeenEntry
-    {
-        public static readonly SeenEntry Done = new(SeenState.Done);
-        public static readonly SeenEntry Down = new(SeenState.Down);
-
-        public SeenEntry(SeenState state = SeenState.Pending)
-        {
-            State = state;
-        }
-
-        public SeenState State { get; }
-
-        public List<DhtPeer> Referrers { get; } = [];
     }
 }

@@ -1,4 +1,3 @@
-using DhtRpc.Wire;
 using DhtRpc.Rpc;
 
 namespace DhtRpc.Query;
@@ -11,6 +10,7 @@ public delegate Task QueryCommit(DhtResponse reply, DhtQuery query, Cancellation
 /// <summary>Options of an iterative query. Defaults are dht-rpc's.</summary>
 public sealed record QueryOptions
 {
+    /// <summary>The defaults.</summary>
     public static QueryOptions Default { get; } = new();
 
     /// <summary>Requests in flight at once; null = the node's concurrency (10).</summary>

@@ -8,31 +8,36 @@ namespace DhtRpc.Routing;
 /// </summary>
 public sealed class RoutingNode
 {
+    /// <summary>An entry for <paramref name="id"/> at <paramref name="endpoint"/>.</summary>
     public RoutingNode(NodeId id, Ipv4Endpoint endpoint)
     {
         Id = id;
         Endpoint = endpoint;
     }
 
+    /// <summary>The node's id (the hash of its address).</summary>
     public NodeId Id { get; }
 
+    /// <summary>Where the node is reached.</summary>
     public Ipv4Endpoint Endpoint { get; }
 
     /// <summary>Our own address as this peer reported it (a NAT sample), if any.</summary>
-    public Ipv4Endpoint? ReportedTo { get; set; }
+    public Ipv4Endpoint? ReportedTo { get; internal set; }
 
-    public long Added { get; set; }
+    /// <summary>The tick the node entered the table.</summary>
+    public long Added { get; internal set; }
 
     /// <summary>Last tick we interacted with it.</summary>
-    public long Pinged { get; set; }
+    public long Pinged { get; internal set; }
 
     /// <summary>Last tick we heard from it.</summary>
-    public long Seen { get; set; }
+    public long Seen { get; internal set; }
 
     /// <summary>Last tick its view of our address fed the NAT sampler (0 = never).</summary>
-    public long Sampled { get; set; }
+    public long Sampled { get; internal set; }
 
-    public int DownHints { get; set; }
+    /// <summary>DOWN_HINTs received about this node.</summary>
+    public int DownHints { get; internal set; }
 
     // Links of the time-ordered list (TimeOrderedNodes); null when not in the list.
     internal RoutingNode? Previous { get; set; }
@@ -41,5 +46,6 @@ public sealed class RoutingNode
 
     internal TimeOrderedNodes? List { get; set; }
 
+    /// <summary>The address and id.</summary>
     public override string ToString() => $"{Endpoint} {Id}";
 }

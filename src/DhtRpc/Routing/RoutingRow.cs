@@ -6,7 +6,7 @@ namespace DhtRpc.Routing;
 /// One row ("bucket") of the routing table: the nodes sharing exactly <see cref="Index"/> leading
 /// bits with the table id, at most k of them, kept sorted by id (lexicographic byte order).
 /// </summary>
-public sealed class RoutingRow
+internal sealed class RoutingRow
 {
     private readonly RoutingNode[] _nodes;
 

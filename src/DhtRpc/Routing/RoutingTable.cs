@@ -7,7 +7,7 @@ namespace DhtRpc.Routing;
 /// id, each holding at most k nodes sorted by id. <see cref="Closest(in NodeId, int, List{RoutingNode})"/>
 /// reproduces the row walk of the reference implementation, which decides the closerNodes bytes.
 /// </summary>
-public sealed class RoutingTable
+internal sealed class RoutingTable
 {
     public const int RowCount = NodeId.Size * 8;
 
@@ -127,6 +127,24 @@ public sealed class RoutingTable
     }
 
     /// <summary>All nodes, row 0 first, each row in id order.</summary>
+    /// <summary>
+    /// A table keyed by <paramref name="id"/> holding every entry of this one that fits there;
+    /// <paramref name="dropped"/> hears of the others (and of an entry with that very id).
+    /// </summary>
+    public RoutingTable Rekeyed(NodeId id, Action<RoutingNode> dropped)
+    {
+        var table = new RoutingTable(id, K);
+        foreach (var node in ToList())
+        {
+            if (node.Id == id || !table.Add(node))
+            {
+                dropped(node);
+            }
+        }
+
+        return table;
+    }
+
     public IReadOnlyList<RoutingNode> ToList()
     {
         var result = new List<RoutingNode>(Count);

@@ -4,7 +4,7 @@ namespace DhtRpc.Routing;
 /// The routing-table entries ordered by when we last heard from them: oldest first, latest last.
 /// An intrusive doubly linked list, so add, move-to-latest and remove are O(1) without allocation.
 /// </summary>
-public sealed class TimeOrderedNodes
+internal sealed class TimeOrderedNodes
 {
     public RoutingNode? Oldest { get; private set; }
 

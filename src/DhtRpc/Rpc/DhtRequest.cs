@@ -9,6 +9,7 @@ public sealed record DhtRequest(ulong Command, NodeId? Target = null, byte[]? Va
 /// <summary>Options of a single request.</summary>
 public sealed record RequestOptions
 {
+    /// <summary>The defaults.</summary>
     public static RequestOptions Default { get; } = new();
 
     /// <summary>false: one transmission, no retries (default: 3 retries, 4 sends).</summary>

@@ -26,6 +26,7 @@ public sealed class IncomingRequest
         Value = value;
     }
 
+    /// <summary>The sender's transaction id (replies carry it back).</summary>
     public ushort Tid { get; }
 
     /// <summary>The sender (its id is set only when it proved one).</summary>
@@ -37,10 +38,13 @@ public sealed class IncomingRequest
     /// <summary>The sender's token; when present it has already been verified for the sender's host.</summary>
     public byte[]? Token { get; }
 
+    /// <summary>Always false here: built-in commands are answered by the node.</summary>
     public bool Internal { get; }
 
+    /// <summary>The application command.</summary>
     public ulong Command { get; }
 
+    /// <summary>The target the sender named, if any.</summary>
     public NodeId? Target { get; }
 
     /// <summary>The request value; null when none was sent (an empty array when an empty one was).</summary>
@@ -54,7 +58,8 @@ public sealed class IncomingRequest
     {
         Answered = true;
         var o = options ?? ReplyOptions.Default;
-        _node.RunOnContext(() => _node.Io.SendReply(o.Socket ?? _socket, Tid, o.To ?? From.Endpoint, 0, value, value is not null, o.Token ?? true, o.CloserNodes, Target));
+        var reply = new ReplyParams { Value = value, WithToken = o.Token ?? true, WithCloserNodes = o.CloserNodes, Target = Target };
+        _node.RunOnContext(() => _node.Io.SendReply(o.Socket ?? _socket, Tid, o.To ?? From.Endpoint, reply));
     }
 
     /// <summary>Replies with an error code (applications use 16 and up), closer nodes when a target was sent.</summary>
@@ -62,7 +67,8 @@ public sealed class IncomingRequest
     {
         Answered = true;
         var o = options ?? ReplyOptions.Default;
-        _node.RunOnContext(() => _node.Io.SendReply(o.Socket ?? _socket, Tid, o.To ?? From.Endpoint, code, default, false, o.Token ?? false, o.CloserNodes, Target));
+        var reply = new ReplyParams { Error = code, WithToken = o.Token ?? false, WithCloserNodes = o.CloserNodes, Target = Target };
+        _node.RunOnContext(() => _node.Io.SendReply(o.Socket ?? _socket, Tid, o.To ?? From.Endpoint, reply));
     }
 
     /// <summary>Forwards this request (same tid, command and target, new value, no token) to <paramref name="to"/>.</summary>
@@ -71,22 +77,26 @@ public sealed class IncomingRequest
         Answered = true;
         _node.RunOnContext(() =>
         {
-            var bytes = _node.Io.EncodeRequest(Tid, to, null, Internal, Command, Target, value, _socket);
+            var request = new RequestParams { Command = Command, IsInternal = Internal, Target = Target, Value = value };
+            var bytes = _node.Io.EncodeRequest(Tid, to, request, _socket);
             _socket.Send(bytes, to);
         });
     }
 
+    /// <summary>A one-line description for logs.</summary>
     public override string ToString() => $"request tid={Tid} command={Command} from {From}";
 }
 
 /// <summary>Options of <see cref="IncomingRequest.Reply"/> and <see cref="IncomingRequest.Error"/>.</summary>
 public sealed record ReplyOptions
 {
+    /// <summary>The defaults.</summary>
     public static ReplyOptions Default { get; } = new();
 
     /// <summary>Include a token: null = the default (yes for replies, no for errors).</summary>
     public bool? Token { get; init; }
 
+    /// <summary>Include the nodes closest to the request's target (when it has one).</summary>
     public bool CloserNodes { get; init; } = true;
 
     /// <summary>Send to this address instead of the requester (relayed replies).</summary>

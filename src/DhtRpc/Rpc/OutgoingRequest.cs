@@ -1,4 +1,3 @@
-using DhtRpc.Wire;
 using DhtRpc.Transport;
 
 namespace DhtRpc.Rpc;
@@ -13,17 +12,12 @@ internal sealed class OutgoingRequest
     private ITimer? _timer;
     private int _timerGeneration;
 
-    public OutgoingRequest(RpcIo io, ushort tid, DhtPeer to, byte[]? token, bool isInternal, ulong command, NodeId? target, byte[]? value, DhtSession? session)
+    public OutgoingRequest(RpcIo io, ushort tid, DhtPeer to, in RequestParams request)
     {
         _io = io;
         Tid = tid;
         To = to;
-        Token = token;
-        Internal = isInternal;
-        Command = command;
-        Target = target;
-        Value = value;
-        Session = session;
+        Params = request;
         StartTimestamp = io.TimeProvider.GetTimestamp();
     }
 
@@ -32,17 +26,14 @@ internal sealed class OutgoingRequest
     /// <summary>Destination; its id is set when the destination was addressed as a routing-table node.</summary>
     public DhtPeer To { get; }
 
-    public byte[]? Token { get; }
+    /// <summary>What the request carries (command, target, value, token, session).</summary>
+    public RequestParams Params { get; }
 
-    public bool Internal { get; }
+    public bool Internal => Params.IsInternal;
 
-    public ulong Command { get; }
+    public ulong Command => Params.Command;
 
-    public NodeId? Target { get; }
-
-    public byte[]? Value { get; }
-
-    public DhtSession? Session { get; }
+    public DhtSession? Session => Params.Session;
 
     internal int SessionIndex { get; set; } = -1;
 

@@ -17,40 +17,30 @@ internal sealed class RpcIo : IDisposable
 
     private const int StackReplyLimit = 512;
 
-    private readonly DhtNode _node;
-    private readonly IDatagramTransport _transport;
+    private readonly IRpcHost _host;
+    private readonly SocketBinder _binder;
     private readonly List<OutgoingRequest> _inflight = [];
     private readonly Queue<OutgoingRequest> _pending = new();
     private readonly List<Routing.RoutingNode> _closestScratch = [];
-    private readonly (int Start, int End) _portRange;
-    private readonly Ipv4Endpoint _bindHost;
-    private readonly bool _anyPort;
     private readonly AdaptiveTimeout? _adaptiveTimeout;
     private readonly Random _random;
+    private readonly bool _sendDownHints;
     private TokenSecrets? _secrets;
     private ITimer? _drainTimer;
     private int _nextTid;
-    private int _boundServerPort;
-    private int _boundClientPort;
 
-    public RpcIo(DhtNode node, DhtNodeOptions options, Random random)
+    public RpcIo(IRpcHost host, DhtNodeOptions options, DhtStats stats, Random random)
     {
-        _node = node;
-        _transport = options.Transport;
+        _host = host;
+        Stats = stats;
         TimeProvider = options.TimeProvider;
         Congestion = new CongestionWindow(options.MaxWindow);
         Firewalled = options.Firewalled;
-        _anyPort = options.AnyPort;
+        _sendDownHints = options.SendDownHints;
         _random = random;
         _nextTid = random.Next(65536);
         _adaptiveTimeout = options.AdaptiveTimeout is { } adaptive ? new AdaptiveTimeout(adaptive, options.TimeProvider) : null;
-        _portRange = options.PortRange ?? (options.Port == 0 ? (0, 0) : (options.Port, options.Port + 5));
-        if (!Ipv4Endpoint.TryParseHost(options.Host, out var host))
-        {
-            throw new ArgumentException($"Bind host '{options.Host}' is not an IPv4 address.", nameof(options));
-        }
-
-        _bindHost = new Ipv4Endpoint(host, 0);
+        _binder = new SocketBinder(options);
     }
 
     public TimeProvider TimeProvider { get; }
@@ -70,7 +60,7 @@ internal sealed class RpcIo : IDisposable
 
     public CongestionWindow Congestion { get; }
 
-    public DhtStats Stats => _node.Stats;
+    public DhtStats Stats { get; }
 
     public IDatagramSocket? ServerSocket { get; private set; }
 
@@ -89,7 +79,7 @@ internal sealed class RpcIo : IDisposable
     public int InflightCount => _inflight.Count;
 
     /// <summary>The server ports tried in order, [Start, End) (dht-rpc's <c>io.portRange</c>).</summary>
-    public (int Start, int End) PortRange => _portRange;
+    public (int Start, int End) PortRange => _binder.PortRange;
 
     /// <summary>The socket our own requests leave from.</summary>
     public IDatagramSocket? RequestSocket => Firewalled ? ClientSocket : ServerSocket;
@@ -99,29 +89,16 @@ internal sealed class RpcIo : IDisposable
 
     public TokenSecrets Secrets => _secrets ??= new TokenSecrets();
 
-    public void Post(Action action) => _node.Post(action);
+    public void Post(Action action) => _host.Post(action);
 
     /// <summary>Binds both sockets (previous ports first) and starts the drain timer.</summary>
     public void Bind()
     {
-        var server = BindServerSocket();
-        IDatagramSocket client;
-        try
-        {
-            client = _boundClientPort != 0 ? TryBind(_boundClientPort) ?? BindOrThrow(0) : BindOrThrow(0);
-        }
-        catch
-        {
-            _ = server.DisposeAsync().AsTask();
-            throw;
-        }
-
-        _boundServerPort = server.LocalEndpoint.Port;
-        _boundClientPort = client.LocalEndpoint.Port;
+        var (server, client) = _binder.Bind();
         ServerSocket = server;
         ClientSocket = client;
-        server.Start(_node.OnDatagram);
-        client.Start(_node.OnDatagram);
+        server.Start(_host.OnDatagram);
+        client.Start(_host.OnDatagram);
 
         _drainTimer ??= TimeProvider.CreateTimer(static s => ((RpcIo)s!).Post(((RpcIo)s!).Drain), this, DrainInterval, DrainInterval);
 
@@ -171,7 +148,31 @@ internal sealed class RpcIo : IDisposable
         }
     }
 
-    public OutgoingRequest? CreateRequest(DhtPeer to, byte[]? token, bool isInternal, ulong command, NodeId? target, byte[]? value, DhtSession? session)
+    /// <summary>
+    /// Creates, sends and returns a request with callbacks; null when the node is destroyed or the
+    /// request is a DOWN_HINT and down hints are off.
+    /// </summary>
+    public OutgoingRequest? Send(DhtPeer to, in RequestParams request, Action<DhtResponse, OutgoingRequest>? onResponse = null, Action<DhtException, OutgoingRequest>? onError = null)
+    {
+        if (request.IsInternal && !_sendDownHints && request.Command == Commands.DownHint)
+        {
+            return null;
+        }
+
+        var outgoing = CreateRequest(to, request);
+        if (outgoing is null)
+        {
+            return null;
+        }
+
+        outgoing.OnResponse = onResponse;
+        outgoing.OnError = onError;
+        outgoing.Send(request.BypassCongestion);
+        return outgoing;
+    }
+
+    /// <summary>Creates a request in flight (not yet sent); null when the node is destroyed.</summary>
+    public OutgoingRequest? CreateRequest(DhtPeer to, in RequestParams request)
     {
         if (Destroyed)
         {
@@ -184,13 +185,13 @@ internal sealed class RpcIo : IDisposable
         }
 
         var tid = (ushort)_nextTid++;
-        var request = new OutgoingRequest(this, tid, to, token, isInternal, command, target, value, session)
+        var outgoing = new OutgoingRequest(this, tid, to, request)
         {
             Socket = RequestSocket,
         };
-        _inflight.Add(request);
-        session?.Attach(request);
-        var commandStats = Stats.ForCommand(isInternal, command);
+        _inflight.Add(outgoing);
+        request.Session?.Attach(outgoing);
+        var commandStats = Stats.ForCommand(request.IsInternal, request.Command);
         if (commandStats is not null)
         {
             commandStats.Tx++;
@@ -198,7 +199,7 @@ internal sealed class RpcIo : IDisposable
 
         Stats.Requests.Active++;
         Stats.Requests.Total++;
-        return request;
+        return outgoing;
     }
 
     public void Enqueue(OutgoingRequest request) => _pending.Enqueue(request);
@@ -215,7 +216,7 @@ internal sealed class RpcIo : IDisposable
         return true;
     }
 
-    public void OnTimeout(OutgoingRequest request) => _node.OnRequestTimeout(request);
+    public void OnTimeout(OutgoingRequest request) => _host.OnRequestTimeout(request);
 
     /// <summary>Finds and removes the first in-flight request with this tid (matching is by tid only).</summary>
     public OutgoingRequest? TakeInflight(ushort tid)
@@ -257,36 +258,37 @@ internal sealed class RpcIo : IDisposable
 
     /// <summary>Encodes a request for sending from <paramref name="socket"/> (the id goes only with persistent server-socket traffic).</summary>
     public byte[] EncodeRequest(OutgoingRequest request, IDatagramSocket socket) =>
-        EncodeRequest(request.Tid, request.To.Endpoint, request.Token, request.Internal, request.Command, request.Target, request.Value, socket);
+        EncodeRequest(request.Tid, request.To.Endpoint, request.Params, socket);
 
-    public byte[] EncodeRequest(ushort tid, Ipv4Endpoint to, byte[]? token, bool isInternal, ulong command, NodeId? target, byte[]? value, IDatagramSocket socket)
+    public byte[] EncodeRequest(ushort tid, Ipv4Endpoint to, in RequestParams request, IDatagramSocket socket)
     {
         Span<byte> id = stackalloc byte[NodeId.Size];
         Span<byte> targetBytes = stackalloc byte[NodeId.Size];
         var withId = !Ephemeral && socket == ServerSocket;
         if (withId)
         {
-            _node.Table.Id.WriteTo(id);
+            _host.Table.Id.WriteTo(id);
         }
 
+        var target = request.Target;
         target?.WriteTo(targetBytes);
         var message = new RequestMessage
         {
             Tid = tid,
             To = to,
             Id = withId ? id : default,
-            Token = token,
-            Internal = isInternal,
-            Command = command,
+            Token = request.Token,
+            Internal = request.IsInternal,
+            Command = request.Command,
             Target = target.HasValue ? targetBytes : default,
-            HasValue = value is not null,
-            Value = value,
+            HasValue = request.Value is not null,
+            Value = request.Value,
         };
         return message.ToArray();
     }
 
     /// <summary>Sends a response to <paramref name="to"/> from <paramref name="socket"/>.</summary>
-    public void SendReply(IDatagramSocket? socket, ushort tid, Ipv4Endpoint to, ulong error, ReadOnlySpan<byte> value, bool hasValue, bool withToken, bool withCloserNodes, NodeId? target)
+    public void SendReply(IDatagramSocket? socket, ushort tid, Ipv4Endpoint to, in ReplyParams reply)
     {
         if (socket is null)
         {
@@ -298,19 +300,20 @@ internal sealed class RpcIo : IDisposable
         var withId = !Ephemeral && socket == ServerSocket;
         if (withId)
         {
-            _node.Table.Id.WriteTo(id);
+            _host.Table.Id.WriteTo(id);
         }
 
-        if (withToken)
+        if (reply.WithToken)
         {
             Secrets.Create(to, token);
         }
 
         var closerCount = 0;
-        if (withCloserNodes && target.HasValue)
+        if (reply.WithCloserNodes && reply.Target is { } target)
         {
             _closestScratch.Clear();
-            closerCount = _node.Table.Closest(target.Value, _node.Table.K, _closestScratch);
+            var table = _host.Table;
+            closerCount = table.Closest(target, table.K, _closestScratch);
         }
 
         Span<byte> closer = stackalloc byte[closerCount * Ipv4Endpoint.EncodedSize];
@@ -324,11 +327,11 @@ internal sealed class RpcIo : IDisposable
             Tid = tid,
             To = to,
             Id = withId ? id : default,
-            Token = withToken ? token : default,
+            Token = reply.WithToken ? token : default,
             CloserNodesRaw = closer,
-            Error = error,
-            HasValue = hasValue,
-            Value = value,
+            Error = reply.Error,
+            HasValue = reply.Value is not null,
+            Value = reply.Value,
         };
         var size = message.EncodedSize;
         byte[]? rented = null;
@@ -363,51 +366,4 @@ internal sealed class RpcIo : IDisposable
 
         _inflight.RemoveAt(last);
     }
-
-    private IDatagramSocket BindServerSocket()
-    {
-        var candidates = new List<int>();
-        if (_boundServerPort != 0)
-        {
-            candidates.Add(_boundServerPort);
-        }
-
-        for (var port = _portRange.Start; port < _portRange.End; port++)
-        {
-            candidates.Add(port);
-        }
-
-        foreach (var port in candidates)
-        {
-            if (_anyPort)
-            {
-                var socket = TryBind(port);
-                if (socket is not null)
-                {
-                    return socket;
-                }
-            }
-            else
-            {
-                // Without anyPort the first candidate that cannot be bound is an error.
-                return BindOrThrow(port);
-            }
-        }
-
-        return BindOrThrow(0);
-    }
-
-    private IDatagramSocket? TryBind(int port)
-    {
-        try
-        {
-            return _transport.Bind(_bindHost.WithPort(port));
-        }
-        catch (DatagramBindException)
-        {
-            return null;
-        }
-    }
-
-    private IDatagramSocket BindOrThrow(int port) => _transport.Bind(_bindHost.WithPort(port));
 }

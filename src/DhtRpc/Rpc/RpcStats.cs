@@ -3,30 +3,39 @@ namespace DhtRpc.Rpc;
 /// <summary>Request counters, as dht-rpc's <c>stats.requests</c>.</summary>
 public sealed class RequestStats
 {
+    /// <summary>Requests in flight now.</summary>
     public long Active { get; internal set; }
 
+    /// <summary>Requests created since the node started.</summary>
     public long Total { get; internal set; }
 
+    /// <summary>Requests a response matched.</summary>
     public long Responses { get; internal set; }
 
+    /// <summary>Requests that ran out of retries.</summary>
     public long Timeouts { get; internal set; }
 
+    /// <summary>Retransmissions after an attempt timed out.</summary>
     public long Retries { get; internal set; }
 }
 
 /// <summary>Internal requests sent (Tx) and responses received for them (Rx), per built-in command.</summary>
 public sealed class CommandStats
 {
+    /// <summary>Requests sent.</summary>
     public long Tx { get; internal set; }
 
+    /// <summary>Responses received.</summary>
     public long Rx { get; internal set; }
 }
 
 /// <summary>Query counters.</summary>
 public sealed class QueryStats
 {
+    /// <summary>Queries running now.</summary>
     public long Active { get; internal set; }
 
+    /// <summary>Queries started since the node started.</summary>
     public long Total { get; internal set; }
 }
 
@@ -54,24 +63,32 @@ public sealed class DropStats
     /// <summary>The user request handler threw; the request was answered with nothing.</summary>
     public long HandlerErrors { get; internal set; }
 
+    /// <summary>Datagrams dropped without being acted on (too short, unknown type, malformed, unmatched, while suspended).</summary>
     public long Total => TooShort + UnknownType + Malformed + UnmatchedResponses + WhileSuspended;
 }
 
 /// <summary>All counters of a node.</summary>
 public sealed class DhtStats
 {
+    /// <summary>Requests we sent.</summary>
     public RequestStats Requests { get; } = new();
 
+    /// <summary>Queries we ran.</summary>
     public QueryStats Queries { get; } = new();
 
+    /// <summary>PING traffic we started.</summary>
     public CommandStats Ping { get; } = new();
 
+    /// <summary>PING_NAT traffic we started.</summary>
     public CommandStats PingNat { get; } = new();
 
+    /// <summary>FIND_NODE traffic we started.</summary>
     public CommandStats FindNode { get; } = new();
 
+    /// <summary>DOWN_HINT traffic we started.</summary>
     public CommandStats DownHint { get; } = new();
 
+    /// <summary>What arrived and was not acted on.</summary>
     public DropStats Dropped { get; } = new();
 
     internal CommandStats? ForCommand(bool isInternal, ulong command) => !isInternal ? null : command switch

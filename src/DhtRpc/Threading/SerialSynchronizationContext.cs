@@ -17,17 +17,19 @@ public sealed class SerialSynchronizationContext : SynchronizationContext
     private int _scheduled;
     private int _holderIsSlow; // a brief wait already timed out against the current holder
 
+    /// <summary>A context whose unhandled errors go to <paramref name="onError"/>; without one they escape to the thread pool.</summary>
     public SerialSynchronizationContext(Action<Exception>? onError = null)
     {
         _onError = onError;
     }
 
     /// <summary>A callback over bytes that are only valid during the call.</summary>
-    public delegate void SpanCallback<TState>(TState state, ReadOnlySpan<byte> data);
+    internal delegate void SpanCallback<TState>(TState state, ReadOnlySpan<byte> data);
 
     /// <summary>True when the calling code is running inside this context.</summary>
     public bool IsCurrent => Current == this;
 
+    /// <inheritdoc/>
     public override void Post(SendOrPostCallback d, object? state)
     {
         _queue.Enqueue((d, state));
@@ -37,6 +39,7 @@ public sealed class SerialSynchronizationContext : SynchronizationContext
         }
     }
 
+    /// <inheritdoc/>
     public override void Send(SendOrPostCallback d, object? state)
     {
         if (IsCurrent)
@@ -71,6 +74,7 @@ public sealed class SerialSynchronizationContext : SynchronizationContext
         }
     }
 
+    /// <summary>Returns this instance: the context is one queue.</summary>
     public override SynchronizationContext CreateCopy() => this;
 
     /// <summary>
@@ -78,13 +82,16 @@ public sealed class SerialSynchronizationContext : SynchronizationContext
     /// a socket's receive loop answers without a copy or a thread hop. Returns false when busy (then
     /// the caller copies the bytes and posts). Work queued meanwhile runs before returning.
     /// </summary>
+    /// <param name="callback">The work; it sees the bytes only during the call.</param>
+    /// <param name="state">Passed to <paramref name="callback"/>.</param>
+    /// <param name="data">The bytes <paramref name="callback"/> works on.</param>
     /// <param name="waitBriefly">
     /// When busy, wait up to 50 µs (spinning, then yielding the core) for the holder to finish before
     /// giving up. A receive thread that posts instead hands the holder a stream of copies, so that other
     /// thread stays busy and the receive thread keeps failing; waiting lets the work come back to it.
     /// Once a wait times out, later calls do not wait until the context has been released.
     /// </param>
-    public bool TryRunInline<TState>(SpanCallback<TState> callback, TState state, ReadOnlySpan<byte> data, bool waitBriefly = false)
+    internal bool TryRunInline<TState>(SpanCallback<TState> callback, TState state, ReadOnlySpan<byte> data, bool waitBriefly = false)
     {
         ArgumentNullException.ThrowIfNull(callback);
         if (!TryAcquire(waitBriefly))

@@ -48,26 +48,32 @@ public interface IDatagramSocket : IAsyncDisposable
 /// </summary>
 public readonly record struct DatagramCounters(long SendErrors, long ReceiveErrors, long HandlerErrors)
 {
+    /// <summary>Adds the counters field by field.</summary>
     public static DatagramCounters operator +(DatagramCounters left, DatagramCounters right) =>
         new(left.SendErrors + right.SendErrors, left.ReceiveErrors + right.ReceiveErrors, left.HandlerErrors + right.HandlerErrors);
 
+    /// <summary>Adds the counters field by field.</summary>
     public static DatagramCounters Add(DatagramCounters left, DatagramCounters right) => left + right;
 }
 
-/// <summary>A socket could not be bound to the requested address.</summary>
-public sealed class DatagramBindException : Exception
+/// <summary>A socket could not be bound to the requested address (code <see cref="DhtErrorCode.BindFailed"/>).</summary>
+public sealed class DatagramBindException : DhtException
 {
+    /// <summary>A bind failure with the default message.</summary>
     public DatagramBindException()
+        : base(DhtErrorCode.BindFailed, null, null)
     {
     }
 
+    /// <summary>A bind failure described by <paramref name="message"/>.</summary>
     public DatagramBindException(string message)
-        : base(message)
+        : base(DhtErrorCode.BindFailed, message, null)
     {
     }
 
+    /// <summary>A bind failure described by <paramref name="message"/>, caused by <paramref name="innerException"/>.</summary>
     public DatagramBindException(string message, Exception innerException)
-        : base(message, innerException)
+        : base(DhtErrorCode.BindFailed, message, innerException)
     {
     }
 }

@@ -10,7 +10,7 @@ public interface INetworkInterfaceWatcher
 }
 
 /// <summary>The operating system's address-change notifications (<see cref="NetworkChange"/>).</summary>
-public sealed class SystemNetworkInterfaceWatcher : INetworkInterfaceWatcher
+internal sealed class SystemNetworkInterfaceWatcher : INetworkInterfaceWatcher
 {
     private SystemNetworkInterfaceWatcher()
     {

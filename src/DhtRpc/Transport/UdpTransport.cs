@@ -28,6 +28,7 @@ public sealed class UdpTransport : IDatagramTransport
     /// </summary>
     public const string EngineVariable = "DHTRPC_UDP_ENGINE";
 
+    /// <summary>A transport using <paramref name="engine"/> (Auto: batched on 64-bit Linux, portable elsewhere).</summary>
     public UdpTransport(UdpEngine engine = UdpEngine.Auto)
     {
         Engine = Resolve(engine);
@@ -51,6 +52,7 @@ public sealed class UdpTransport : IDatagramTransport
     /// <summary>The operating system's address-change notifications.</summary>
     public INetworkInterfaceWatcher InterfaceWatcher => SystemNetworkInterfaceWatcher.Instance;
 
+    /// <inheritdoc/>
     public IDatagramSocket Bind(Ipv4Endpoint localEndpoint)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);

@@ -17,16 +17,20 @@ public ref struct CompactReader
     private readonly ReadOnlySpan<byte> _buffer;
     private int _position;
 
+    /// <summary>Reads <paramref name="buffer"/> from its first byte.</summary>
     public CompactReader(ReadOnlySpan<byte> buffer)
     {
         _buffer = buffer;
         _position = 0;
     }
 
+    /// <summary>Bytes read so far.</summary>
     public readonly int Position => _position;
 
+    /// <summary>Bytes not read yet.</summary>
     public readonly int Remaining => _buffer.Length - _position;
 
+    /// <summary>Reads one byte; false at the end.</summary>
     public bool TryReadByte(out byte value)
     {
         if (_position >= _buffer.Length)
@@ -39,6 +43,7 @@ public ref struct CompactReader
         return true;
     }
 
+    /// <summary>Reads a compact-encoding uint (1, 3, 5 or 9 bytes); false when truncated or above 2^53−1, which JS peers refuse.</summary>
     public bool TryReadVarint(out ulong value)
     {
         value = 0;
@@ -80,6 +85,7 @@ public ref struct CompactReader
         }
     }
 
+    /// <summary>Reads a little-endian uint16; false when truncated.</summary>
     public bool TryReadUInt16(out ushort value)
     {
         if (Remaining < 2)
@@ -93,6 +99,7 @@ public ref struct CompactReader
         return true;
     }
 
+    /// <summary>Reads a little-endian uint32; false when truncated.</summary>
     public bool TryReadUInt32(out uint value)
     {
         if (Remaining < 4)
@@ -106,6 +113,7 @@ public ref struct CompactReader
         return true;
     }
 
+    /// <summary>Reads <paramref name="length"/> bytes as a view of the buffer; false when fewer remain.</summary>
     public bool TryReadFixed(int length, out ReadOnlySpan<byte> value)
     {
         if (Remaining < length)
@@ -119,6 +127,7 @@ public ref struct CompactReader
         return true;
     }
 
+    /// <summary>Reads 32 bytes (an id, key or hash); false when fewer remain.</summary>
     public bool TryReadFixed32(out ReadOnlySpan<byte> value) => TryReadFixed(32, out value);
 
     /// <summary>A varint length followed by that many bytes (a length of 0 is an empty buffer).</summary>
@@ -133,6 +142,7 @@ public ref struct CompactReader
         return TryReadFixed((int)length, out value);
     }
 
+    /// <summary>Reads a 6-byte IPv4 address and port; false when fewer remain.</summary>
     public bool TryReadIpv4(out Ipv4Endpoint endpoint)
     {
         if (!TryReadFixed(Ipv4Endpoint.EncodedSize, out var bytes))

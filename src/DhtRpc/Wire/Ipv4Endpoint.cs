@@ -9,8 +9,10 @@ namespace DhtRpc.Wire;
 /// </summary>
 public readonly struct Ipv4Endpoint : IEquatable<Ipv4Endpoint>
 {
+    /// <summary>Bytes on the wire.</summary>
     public const int EncodedSize = 6;
 
+    /// <summary>An endpoint from a big-endian address and a port.</summary>
     public Ipv4Endpoint(uint address, ushort port)
     {
         Address = address;
@@ -20,21 +22,27 @@ public readonly struct Ipv4Endpoint : IEquatable<Ipv4Endpoint>
     /// <summary>The four octets as a big-endian integer (127.0.0.1 is 0x7F000001).</summary>
     public uint Address { get; }
 
+    /// <summary>The port.</summary>
     public ushort Port { get; }
 
+    /// <summary>127.0.0.1 with <paramref name="port"/>.</summary>
     public static Ipv4Endpoint Loopback(int port) => new(0x7F000001, checked((ushort)port));
 
+    /// <summary>Reads the 6-byte wire form.</summary>
     public static Ipv4Endpoint Read(ReadOnlySpan<byte> source) =>
         new(BinaryPrimitives.ReadUInt32BigEndian(source), BinaryPrimitives.ReadUInt16LittleEndian(source[4..]));
 
+    /// <summary>Writes the 6-byte wire form.</summary>
     public void WriteTo(Span<byte> destination)
     {
         BinaryPrimitives.WriteUInt32BigEndian(destination, Address);
         BinaryPrimitives.WriteUInt16LittleEndian(destination[4..], Port);
     }
 
+    /// <summary>The same host with another port.</summary>
     public Ipv4Endpoint WithPort(int port) => new(Address, checked((ushort)port));
 
+    /// <summary>Converts an IPv4 (or IPv4-mapped IPv6) endpoint.</summary>
     public static Ipv4Endpoint FromIPEndPoint(IPEndPoint endPoint)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
@@ -54,6 +62,7 @@ public readonly struct Ipv4Endpoint : IEquatable<Ipv4Endpoint>
         return new Ipv4Endpoint(BinaryPrimitives.ReadUInt32BigEndian(octets), checked((ushort)endPoint.Port));
     }
 
+    /// <summary>The host as an <see cref="IPAddress"/>.</summary>
     public IPAddress ToIPAddress()
     {
         Span<byte> octets = stackalloc byte[4];
@@ -61,6 +70,7 @@ public readonly struct Ipv4Endpoint : IEquatable<Ipv4Endpoint>
         return new IPAddress(octets);
     }
 
+    /// <summary>The endpoint as an <see cref="IPEndPoint"/>.</summary>
     public IPEndPoint ToIPEndPoint() => new(ToIPAddress(), Port);
 
     /// <summary>Parses "a.b.c.d:port".</summary>
@@ -74,6 +84,7 @@ public readonly struct Ipv4Endpoint : IEquatable<Ipv4Endpoint>
         return endpoint;
     }
 
+    /// <summary>Parses "a.b.c.d:port"; false when the text is not one.</summary>
     public static bool TryParse(string? text, out Ipv4Endpoint endpoint)
     {
         endpoint = default;
@@ -145,17 +156,24 @@ public readonly struct Ipv4Endpoint : IEquatable<Ipv4Endpoint>
         return written;
     }
 
+    /// <summary>The host in dotted form.</summary>
     public string Host => $"{(byte)(Address >> 24)}.{(byte)(Address >> 16)}.{(byte)(Address >> 8)}.{(byte)Address}";
 
+    /// <inheritdoc/>
     public bool Equals(Ipv4Endpoint other) => Address == other.Address && Port == other.Port;
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is Ipv4Endpoint other && Equals(other);
 
+    /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Address, Port);
 
+    /// <summary>"a.b.c.d:port".</summary>
     public override string ToString() => $"{Host}:{Port}";
 
+    /// <summary>Same host and port.</summary>
     public static bool operator ==(Ipv4Endpoint left, Ipv4Endpoint right) => left.Equals(right);
 
+    /// <summary>Different host or port.</summary>
     public static bool operator !=(Ipv4Endpoint left, Ipv4Endpoint right) => !left.Equals(right);
 }

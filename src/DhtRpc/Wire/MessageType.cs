@@ -1,7 +1,7 @@
 namespace DhtRpc.Wire;
 
 /// <summary>First byte of every datagram: high nibble = type, low two bits = version 3.</summary>
-public static class MessageType
+internal static class MessageType
 {
     public const byte Version = 0b11;
     public const byte Request = (0 << 4) | Version;

@@ -9,6 +9,7 @@ namespace DhtRpc.Wire;
 /// </summary>
 public readonly struct NodeId : IEquatable<NodeId>, IComparable<NodeId>
 {
+    /// <summary>Bytes in an id.</summary>
     public const int Size = 32;
 
     private readonly ulong _w0;
@@ -24,6 +25,7 @@ public readonly struct NodeId : IEquatable<NodeId>, IComparable<NodeId>
         _w3 = w3;
     }
 
+    /// <summary>Reads an id from its first 32 bytes.</summary>
     public static NodeId Read(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length < Size)
@@ -38,6 +40,7 @@ public readonly struct NodeId : IEquatable<NodeId>, IComparable<NodeId>
             BinaryPrimitives.ReadUInt64BigEndian(bytes[24..]));
     }
 
+    /// <summary>Parses 64 hexadecimal characters.</summary>
     public static NodeId Parse(string hex)
     {
         ArgumentNullException.ThrowIfNull(hex);
@@ -49,6 +52,7 @@ public readonly struct NodeId : IEquatable<NodeId>, IComparable<NodeId>
         return Read(Convert.FromHexString(hex));
     }
 
+    /// <summary>Parses 64 hexadecimal characters; false when the text is not an id.</summary>
     public static bool TryParse(string? hex, out NodeId id)
     {
         id = default;
@@ -67,6 +71,7 @@ public readonly struct NodeId : IEquatable<NodeId>, IComparable<NodeId>
         return true;
     }
 
+    /// <summary>A random id from the system's cryptographic generator.</summary>
     public static NodeId Random()
     {
         Span<byte> bytes = stackalloc byte[Size];
@@ -74,6 +79,7 @@ public readonly struct NodeId : IEquatable<NodeId>, IComparable<NodeId>
         return Read(bytes);
     }
 
+    /// <summary>Writes the 32 bytes.</summary>
     public void WriteTo(Span<byte> destination)
     {
         BinaryPrimitives.WriteUInt64BigEndian(destination, _w0);
@@ -82,6 +88,7 @@ public readonly struct NodeId : IEquatable<NodeId>, IComparable<NodeId>
         BinaryPrimitives.WriteUInt64BigEndian(destination[24..], _w3);
     }
 
+    /// <summary>The 32 bytes as a new array.</summary>
     public byte[] ToArray()
     {
         var bytes = new byte[Size];
@@ -136,11 +143,14 @@ public readonly struct NodeId : IEquatable<NodeId>, IComparable<NodeId>
         return c != 0 ? c : (a._w3 ^ _w3).CompareTo(b._w3 ^ _w3);
     }
 
+    /// <inheritdoc/>
     public bool Equals(NodeId other) =>
         _w0 == other._w0 && _w1 == other._w1 && _w2 == other._w2 && _w3 == other._w3;
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is NodeId other && Equals(other);
 
+    /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(_w0, _w1, _w2, _w3);
 
     /// <summary>Plain lexicographic byte order (the order rows of the routing table keep).</summary>
@@ -162,6 +172,7 @@ public readonly struct NodeId : IEquatable<NodeId>, IComparable<NodeId>
         return c != 0 ? c : _w3.CompareTo(other._w3);
     }
 
+    /// <summary>The id as 64 lowercase hexadecimal characters.</summary>
     public override string ToString()
     {
         Span<byte> bytes = stackalloc byte[Size];
@@ -169,15 +180,21 @@ public readonly struct NodeId : IEquatable<NodeId>, IComparable<NodeId>
         return Convert.ToHexStringLower(bytes);
     }
 
+    /// <summary>Same bytes.</summary>
     public static bool operator ==(NodeId left, NodeId right) => left.Equals(right);
 
+    /// <summary>Different bytes.</summary>
     public static bool operator !=(NodeId left, NodeId right) => !left.Equals(right);
 
+    /// <summary>Byte-wise order (as big-endian numbers).</summary>
     public static bool operator <(NodeId left, NodeId right) => left.CompareTo(right) < 0;
 
+    /// <summary>Byte-wise order (as big-endian numbers).</summary>
     public static bool operator >(NodeId left, NodeId right) => left.CompareTo(right) > 0;
 
+    /// <summary>Byte-wise order (as big-endian numbers).</summary>
     public static bool operator <=(NodeId left, NodeId right) => left.CompareTo(right) <= 0;
 
+    /// <summary>Byte-wise order (as big-endian numbers).</summary>
     public static bool operator >=(NodeId left, NodeId right) => left.CompareTo(right) >= 0;
 }

@@ -1,5 +1,3 @@
-using DhtRpc.Wire;
-
 namespace DhtRpc.Wire;
 
 /// <summary>
@@ -7,7 +5,7 @@ namespace DhtRpc.Wire;
 /// Optional 32-byte fields are absent when their span is empty; the value has its own presence flag
 /// because an empty value is legal on the wire.
 /// </summary>
-public ref struct RequestMessage
+internal ref struct RequestMessage
 {
     public const int FlagId = 1;
     public const int FlagToken = 2;

@@ -1,12 +1,10 @@
-using DhtRpc.Wire;
-
 namespace DhtRpc.Wire;
 
 /// <summary>
 /// A RESPONSE datagram as a view over bytes. Closer nodes stay as raw 6-byte addresses; their ids
 /// are never on the wire and are recomputed by whoever needs them.
 /// </summary>
-public ref struct ResponseMessage
+internal ref struct ResponseMessage
 {
     public const int FlagId = 1;
     public const int FlagToken = 2;

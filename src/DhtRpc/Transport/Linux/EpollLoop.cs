@@ -43,13 +43,13 @@ internal sealed unsafe class EpollLoop
         _epoll = EpollCreate(EpollCloexec);
         if (_epoll < 0)
         {
-            throw new InvalidOperationException($"epoll_create1 failed (errno {Marshal.GetLastPInvokeError()}).");
+            throw DhtException.TransportFailed($"epoll_create1 failed (errno {Marshal.GetLastPInvokeError()}).");
         }
 
         _wake = EventFd(0, EfdCloexec | EfdNonblock);
         if (_wake < 0)
         {
-            throw new InvalidOperationException($"eventfd failed (errno {Marshal.GetLastPInvokeError()}).");
+            throw DhtException.TransportFailed($"eventfd failed (errno {Marshal.GetLastPInvokeError()}).");
         }
 
         Control(EpollCtlAdd, _wake, WakeToken);
@@ -111,7 +111,7 @@ internal sealed unsafe class EpollLoop
         WriteEpollEvent(ev, EpollIn, token);
         if (EpollCtl(_epoll, op, fd, ev) != 0)
         {
-            throw new InvalidOperationException($"epoll_ctl failed (errno {Marshal.GetLastPInvokeError()}).");
+            throw DhtException.TransportFailed($"epoll_ctl failed (errno {Marshal.GetLastPInvokeError()}).");
         }
     }
 

@@ -1,0 +1,44 @@
+using DhtRpc.Routing;
+using DhtRpc.Rpc;
+using DhtRpc.Wire;
+
+namespace DhtRpc.Query;
+
+/// <summary>What an iterative query needs from the node it walks for. Used from the node's context.</summary>
+internal interface IQueryHost
+{
+    /// <summary>The routing table's bucket size: how many closest replies a walk keeps.</summary>
+    int K { get; }
+
+    /// <summary>Our current table id; a walk never visits it.</summary>
+    NodeId TableId { get; }
+
+    /// <summary>The node's default concurrency.</summary>
+    int Concurrency { get; }
+
+    QueryStats QueryStats { get; }
+
+    /// <summary>Up to <paramref name="count"/> table nodes closest to <paramref name="target"/>.</summary>
+    List<RoutingNode> Closest(NodeId target, int count);
+
+    /// <summary>The bootstrap list resolved to addresses.</summary>
+    IAsyncEnumerable<DhtPeer> ResolveBootstrapNodesAsync();
+
+    /// <summary>The node's filter: false for addresses it must not talk to.</summary>
+    bool AcceptsPeer(Ipv4Endpoint endpoint);
+
+    /// <summary>Takes one DOWN_HINT from this tick's budget; false when it is spent.</summary>
+    bool TryTakeDownHintBudget();
+
+    /// <summary>Sends one request of the walk; null when the node is destroyed (or down hints are off).</summary>
+    OutgoingRequest? Send(DhtPeer to, in RequestParams request, Action<DhtResponse, OutgoingRequest>? onResponse, Action<DhtException, OutgoingRequest>? onError);
+
+    /// <summary>A user request, as <see cref="DhtNode.RequestAsync"/> sends it (auto-commit).</summary>
+    Task<DhtResponse> RequestAsync(DhtRequest request, Ipv4Endpoint to, CancellationToken cancellationToken);
+
+    /// <summary>A session for a query that brings none.</summary>
+    DhtSession CreateSession();
+
+    /// <summary>Runs <paramref name="action"/> on the node's context.</summary>
+    Task RunOnContextAsync(Action action);
+}

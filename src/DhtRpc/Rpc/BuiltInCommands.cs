@@ -1,0 +1,128 @@
+using System.Buffers.Binary;
+using DhtRpc.Crypto;
+using DhtRpc.Threading;
+using DhtRpc.Transport;
+using DhtRpc.Wire;
+
+namespace DhtRpc.Rpc;
+
+/// <summary>
+/// Answers the built-in commands (PING, PING_NAT, FIND_NODE, DOWN_HINT, DELAYED_PING); anything else
+/// internal is UNKNOWN_COMMAND. Used from the node's context only.
+/// </summary>
+internal sealed class BuiltInCommands : IDisposable
+{
+    private readonly RpcIo _io;
+    private readonly NodeContext _context;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _maxPingDelay;
+    private readonly Action<NodeId> _onDownHint;
+    private readonly List<ITimer> _delayedPingTimers = [];
+    private bool _disposed;
+
+    /// <param name="io">Sends the replies.</param>
+    /// <param name="context">Where delayed replies are sent from.</param>
+    /// <param name="options">The delay limit and the clock.</param>
+    /// <param name="onDownHint">Hears of each node a DOWN_HINT names.</param>
+    public BuiltInCommands(RpcIo io, NodeContext context, DhtNodeOptions options, Action<NodeId> onDownHint)
+    {
+        _io = io;
+        _context = context;
+        _time = options.TimeProvider;
+        _maxPingDelay = options.MaxPingDelay;
+        _onDownHint = onDownHint;
+    }
+
+    /// <summary>Answers one internal request that arrived on <paramref name="socket"/>.</summary>
+    public void Handle(IDatagramSocket socket, in RequestMessage message, Ipv4Endpoint from, NodeId? target)
+    {
+        switch (message.Command)
+        {
+            case Commands.Ping:
+                _io.SendReply(socket, message.Tid, from, ReplyParams.Empty);
+                return;
+            case Commands.PingNat:
+                // Answer on the port the requester names: proves whether that socket takes unsolicited traffic.
+                if (message.Value.Length < 2)
+                {
+                    return;
+                }
+
+                var port = BinaryPrimitives.ReadUInt16LittleEndian(message.Value);
+                if (port == 0)
+                {
+                    return;
+                }
+
+                _io.SendReply(socket, message.Tid, from.WithPort(port), ReplyParams.Empty);
+                return;
+            case Commands.FindNode:
+                if (target is null)
+                {
+                    return;
+                }
+
+                _io.SendReply(socket, message.Tid, from, ReplyParams.CloserTo(target));
+                return;
+            case Commands.DownHint:
+                if (message.Value.Length < Ipv4Endpoint.EncodedSize)
+                {
+                    return;
+                }
+
+                _onDownHint(Blake2b.HashToId(message.Value[..Ipv4Endpoint.EncodedSize]));
+                _io.SendReply(socket, message.Tid, from, ReplyParams.Empty);
+                return;
+            case Commands.DelayedPing:
+                OnDelayedPing(socket, message, from);
+                return;
+            default:
+                _io.SendReply(socket, message.Tid, from, ReplyParams.CloserTo(target, ErrorCodes.UnknownCommand));
+                return;
+        }
+    }
+
+    private void OnDelayedPing(IDatagramSocket socket, in RequestMessage message, Ipv4Endpoint from)
+    {
+        if (message.Value.Length < 4)
+        {
+            return;
+        }
+
+        var delay = TimeSpan.FromMilliseconds(BinaryPrimitives.ReadUInt32LittleEndian(message.Value));
+        if (delay > _maxPingDelay)
+        {
+            return;
+        }
+
+        var tid = message.Tid;
+        ITimer? timer = null;
+        timer = _time.CreateTimer(
+            _ => _context.Post(() =>
+            {
+                _delayedPingTimers.Remove(timer!);
+                timer!.Dispose();
+                if (!_disposed)
+                {
+                    _io.SendReply(socket, tid, from, ReplyParams.Empty);
+                }
+            }),
+            null,
+            Timeout.InfiniteTimeSpan,
+            Timeout.InfiniteTimeSpan);
+        _delayedPingTimers.Add(timer);
+        timer.Change(delay, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Cancels the delayed replies still waiting (the node is destroyed).</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        foreach (var timer in _delayedPingTimers)
+        {
+            timer.Dispose();
+        }
+
+        _delayedPingTimers.Clear();
+    }
+}
