@@ -1,8 +1,5 @@
 using System.Runtime.InteropServices;
 using DhtRpc.Storage;
-using DhtRpc.Storage.Chunking;
-using DhtRpc.Storage.Client;
-using DhtRpc.Transport;
 
 namespace DhtRpc.Cli;
 
@@ -25,44 +22,14 @@ internal static class CliRunner
         {
             return await verb(stop.Token).ConfigureAwait(false);
         }
-        catch (UsageException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
-            return Usage;
-        }
         catch (CliException e)
         {
             await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
-            return Failure;
-        }
-        catch (StorageRefusedException e)
-        {
-            await Console.Error.WriteLineAsync($"Refused: {e.Message}").ConfigureAwait(false);
-            return Failure;
-        }
-        catch (ContentVerificationException e)
-        {
-            await Console.Error.WriteLineAsync($"The data found is corrupt: {e.Message}").ConfigureAwait(false);
-            return Failure;
-        }
-        catch (ContentNotFoundException e)
-        {
-            await Console.Error.WriteLineAsync($"Part of the value is missing: {e.Message}").ConfigureAwait(false);
-            return Failure;
+            return e.ExitCode;
         }
         catch (StorageException e)
         {
-            await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
-            return Failure;
-        }
-        catch (IOException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
-            return Failure;
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync(Describe(e)).ConfigureAwait(false);
             return Failure;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -70,12 +37,12 @@ internal static class CliRunner
             await Console.Error.WriteLineAsync("Cancelled.").ConfigureAwait(false);
             return Failure;
         }
-        catch (DatagramBindException e)
+        catch (DhtException e)
         {
-            await Console.Error.WriteLineAsync($"Cannot bind the node's UDP port: {e.Message}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync(Describe(e)).ConfigureAwait(false);
             return Failure;
         }
-        catch (DhtException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
             return Failure;
@@ -86,6 +53,20 @@ internal static class CliRunner
             return Usage;
         }
     }
+
+    /// <summary>A storage failure as one sentence, saying what kind it is where the message alone does not.</summary>
+    private static string Describe(StorageException e) => e.Code switch
+    {
+        StorageErrorCode.Refused => $"Refused: {e.Message}",
+        StorageErrorCode.ContentCorrupt => $"The data found is corrupt: {e.Message}",
+        StorageErrorCode.ContentMissing => $"Part of the value is missing: {e.Message}",
+        _ => e.Message,
+    };
+
+    /// <summary>A node failure as one sentence.</summary>
+    private static string Describe(DhtException e) => e.Code == DhtErrorCode.BindFailed
+        ? $"Cannot bind the node's UDP port: {e.Message}"
+        : e.Message;
 
     /// <summary>Waits until Ctrl-C or SIGTERM.</summary>
     public static async Task WaitForShutdownAsync(CancellationToken cancellationToken)

@@ -169,39 +169,3 @@ internal static class CommonOptions
         }
     }
 }
-
-/// <summary>The command ran but could not do its job (not found, unreachable, refused): one sentence, exit code 1.</summary>
-internal sealed class CliException : Exception
-{
-    public CliException()
-    {
-    }
-
-    public CliException(string message)
-        : base(message)
-    {
-    }
-
-    public CliException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}
-
-/// <summary>A mistake in how the command was called; printed as one sentence, exit code 2.</summary>
-internal sealed class UsageException : Exception
-{
-    public UsageException()
-    {
-    }
-
-    public UsageException(string message)
-        : base(message)
-    {
-    }
-
-    public UsageException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}
