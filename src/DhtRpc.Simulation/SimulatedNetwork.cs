@@ -41,6 +41,7 @@ public sealed class SimulatedNetwork : IDatagramTransport
     private bool _deliveryPosted;
     private int _nextEphemeral;
 
+    /// <summary>A network whose deliveries are timed by <paramref name="clock"/> and run on <paramref name="loop"/>.</summary>
     public SimulatedNetwork(TimeProvider clock, SynchronizationContext loop, SimulatedNetworkOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(clock);
@@ -66,6 +67,7 @@ public sealed class SimulatedNetwork : IDatagramTransport
             static state => ((SimulatedNetwork)state!).OnDeliveryDue(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
+    /// <summary>Latency, jitter, loss and NAT settings in force.</summary>
     public SimulatedNetworkOptions Options { get; }
 
     /// <summary>
@@ -77,17 +79,22 @@ public sealed class SimulatedNetwork : IDatagramTransport
     /// <summary>Every Send call, whatever became of the datagram.</summary>
     public long DatagramsSent { get; private set; }
 
+    /// <summary>Bytes handed to the network by every socket.</summary>
     public long BytesSent { get; private set; }
 
+    /// <summary>Datagrams that reached a bound socket.</summary>
     public long DatagramsDelivered { get; private set; }
 
+    /// <summary>Datagrams lost, for any reason (see <see cref="DroppedFor"/>).</summary>
     public long DatagramsDropped { get; private set; }
 
     /// <summary>Datagrams sent but not yet delivered or dropped.</summary>
     public int DatagramsInFlight => _inFlight.Count;
 
+    /// <summary>Sockets bound now.</summary>
     public int BoundSockets => _sockets.Count;
 
+    /// <summary>Datagrams lost for <paramref name="reason"/>.</summary>
     public long DroppedFor(DropReason reason) => _dropped[(int)reason];
 
     /// <summary>

@@ -14,8 +14,10 @@ public sealed class SimulatedSocket : IDatagramSocket
         LocalEndpoint = localEndpoint;
     }
 
+    /// <summary>The address this socket is bound to.</summary>
     public Ipv4Endpoint LocalEndpoint { get; }
 
+    /// <summary>True once the socket was disposed; it then neither sends nor receives.</summary>
     public bool IsDisposed { get; private set; }
 
     /// <summary>Datagrams handed to this socket's handler.</summary>
@@ -23,6 +25,7 @@ public sealed class SimulatedSocket : IDatagramSocket
 
     internal DatagramHandler? Handler { get; private set; }
 
+    /// <summary>Starts delivering datagrams to <paramref name="handler"/>.</summary>
     public void Start(DatagramHandler handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
@@ -35,8 +38,10 @@ public sealed class SimulatedSocket : IDatagramSocket
         Handler = handler;
     }
 
+    /// <summary>Sends <paramref name="datagram"/> to <paramref name="to"/> through the network (copied; delivered later on the loop).</summary>
     public void Send(ReadOnlySpan<byte> datagram, Ipv4Endpoint to) => _network.Send(this, datagram, to);
 
+    /// <summary>Unbinds the socket; datagrams in flight to it are dropped.</summary>
     public ValueTask DisposeAsync()
     {
         if (!IsDisposed)
@@ -55,5 +60,6 @@ public sealed class SimulatedSocket : IDatagramSocket
         handler(this, datagram, from);
     }
 
+    /// <summary>The socket and its address, for logs.</summary>
     public override string ToString() => $"SimulatedSocket {LocalEndpoint}";
 }

@@ -19,6 +19,7 @@ public sealed class SimulationHost
     // Wall-clock grace before calling a stuck run a deadlock, for continuations arriving from other threads.
     private static readonly TimeSpan StrayWorkGrace = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>A clock starting at <paramref name="start"/> (or <see cref="VirtualClock.DefaultStart"/>), a loop and a network with <paramref name="options"/>.</summary>
     public SimulationHost(SimulatedNetworkOptions? options = null, DateTimeOffset? start = null)
     {
         Clock = new VirtualClock(start ?? VirtualClock.DefaultStart);
@@ -26,10 +27,13 @@ public sealed class SimulationHost
         Network = new SimulatedNetwork(Clock, Loop, options);
     }
 
+    /// <summary>The virtual time every node of the host reads.</summary>
     public VirtualClock Clock { get; }
 
+    /// <summary>The one context every node of the host runs on.</summary>
     public SimulationLoop Loop { get; }
 
+    /// <summary>The in-memory network the nodes send through.</summary>
     public SimulatedNetwork Network { get; }
 
     /// <summary>The current virtual time.</summary>

@@ -24,6 +24,7 @@ public sealed class SimulationLoop : SynchronizationContext
     /// <summary>True when code runs inside this loop on the current thread.</summary>
     public bool IsCurrent => Current == this;
 
+    /// <summary>Queues <paramref name="d"/> to run when the loop is pumped, in posting order.</summary>
     public override void Post(SendOrPostCallback d, object? state)
     {
         ArgumentNullException.ThrowIfNull(d);
@@ -50,6 +51,7 @@ public sealed class SimulationLoop : SynchronizationContext
         d(state);
     }
 
+    /// <summary>The loop itself: there is one per simulation.</summary>
     public override SynchronizationContext CreateCopy() => this;
 
     /// <summary>

@@ -28,11 +28,13 @@ public sealed class VirtualClock : TimeProvider
     private int _driverThread;
     private int _driverDepth;
 
+    /// <summary>A clock at <see cref="DefaultStart"/> that moves only when advanced.</summary>
     public VirtualClock()
         : this(DefaultStart)
     {
     }
 
+    /// <summary>A clock at <paramref name="start"/> that moves only when advanced.</summary>
     public VirtualClock(DateTimeOffset start)
     {
         Start = start.ToUniversalTime();
@@ -57,15 +59,20 @@ public sealed class VirtualClock : TimeProvider
         }
     }
 
+    /// <summary>UTC: virtual time has no local zone.</summary>
     public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
 
+    /// <summary>Ticks of 100 ns, like <see cref="TimeSpan"/>.</summary>
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
+    /// <summary>The start plus the virtual time elapsed.</summary>
     public override DateTimeOffset GetUtcNow() => new(_startTicks + Volatile.Read(ref _elapsed), TimeSpan.Zero);
 
     // Absolute ticks rather than elapsed ones, so no timestamp is ever 0 (which callers may treat as "unset").
+    /// <summary>The virtual time in ticks.</summary>
     public override long GetTimestamp() => _startTicks + Volatile.Read(ref _elapsed);
 
+    /// <summary>A timer that fires when the clock is advanced past its due time.</summary>
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         ArgumentNullException.ThrowIfNull(callback);
