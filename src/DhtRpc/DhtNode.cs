@@ -45,7 +45,7 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
         var tableId = RandomId();
         Io = new RpcIo(this, options, Stats, _random);
         _keeper = new TableKeeper(tableId, options, Io, _bootstrap.Entries.Count, () => Bootstrapped);
-        _builtIn = new BuiltInCommands(Io, _context, options, _keeper.OnDownHint);
+        _builtIn = new BuiltInCommands(Io, _context, options, _keeper.OnDownHint, Stats);
         _persistence = new PersistenceCheck(this, new FirewallProbe(Io, _bootstrap, _logger), _logger);
         _join = new NodeJoin(this, _persistence, _listening, _ready, _logger);
         Firewalled = Io.Firewalled;
@@ -75,6 +75,9 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
 
     /// <summary>Request, query, command and drop counters.</summary>
     public DhtStats Stats { get; } = new();
+
+    /// <summary>DELAYED_PING replies this node still owes (bounded by the options).</summary>
+    internal int PendingDelayedReplies => _builtIn.PendingDelayedReplies;
 
     /// <summary>What the node's two sockets could not deliver (zero before it is bound).</summary>
     public DatagramCounters SocketCounters =>

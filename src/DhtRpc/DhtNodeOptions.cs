@@ -58,6 +58,15 @@ public sealed record DhtNodeOptions
     /// <summary>The longest DELAYED_PING delay this node sends or accepts.</summary>
     public TimeSpan MaxPingDelay { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// DELAYED_PING replies one source address may have pending here; more are refused and counted
+    /// (<see cref="Rpc.RefusalStats"/>). A client measuring its timeouts needs one or two at a time.
+    /// </summary>
+    public int MaxDelayedPingsPerSource { get; init; } = 8;
+
+    /// <summary>DELAYED_PING replies pending here from all sources together; more are refused and counted.</summary>
+    public int MaxDelayedPings { get; init; } = 512;
+
     /// <summary>Tell referrers when a node they named does not answer (DOWN_HINT).</summary>
     public bool SendDownHints { get; init; } = true;
 

@@ -13,25 +13,27 @@ namespace DhtRpc.Rpc;
 internal sealed class BuiltInCommands : IDisposable
 {
     private readonly RpcIo _io;
-    private readonly NodeContext _context;
-    private readonly TimeProvider _time;
     private readonly TimeSpan _maxPingDelay;
     private readonly Action<NodeId> _onDownHint;
-    private readonly List<ITimer> _delayedPingTimers = [];
-    private bool _disposed;
+    private readonly DelayedReplies _delayed;
+    private readonly DhtStats _stats;
 
     /// <param name="io">Sends the replies.</param>
     /// <param name="context">Where delayed replies are sent from.</param>
     /// <param name="options">The delay limit and the clock.</param>
     /// <param name="onDownHint">Hears of each node a DOWN_HINT names.</param>
-    public BuiltInCommands(RpcIo io, NodeContext context, DhtNodeOptions options, Action<NodeId> onDownHint)
+    /// <param name="stats">Counts what is malformed or refused.</param>
+    public BuiltInCommands(RpcIo io, NodeContext context, DhtNodeOptions options, Action<NodeId> onDownHint, DhtStats stats)
     {
         _io = io;
-        _context = context;
-        _time = options.TimeProvider;
         _maxPingDelay = options.MaxPingDelay;
         _onDownHint = onDownHint;
+        _stats = stats;
+        _delayed = new DelayedReplies(context, options, stats.Refused);
     }
+
+    /// <summary>DELAYED_PING replies still owed.</summary>
+    public int PendingDelayedReplies => _delayed.Count;
 
     /// <summary>Answers one internal request that arrived on <paramref name="socket"/>.</summary>
     public void Handle(IDatagramSocket socket, in RequestMessage message, Ipv4Endpoint from, NodeId? target)
@@ -43,14 +45,9 @@ internal sealed class BuiltInCommands : IDisposable
                 return;
             case Commands.PingNat:
                 // Answer on the port the requester names: proves whether that socket takes unsolicited traffic.
-                if (message.Value.Length < 2)
+                if (message.Value.Length < 2 || BinaryPrimitives.ReadUInt16LittleEndian(message.Value) is not (> 0 and var port))
                 {
-                    return;
-                }
-
-                var port = BinaryPrimitives.ReadUInt16LittleEndian(message.Value);
-                if (port == 0)
-                {
+                    _stats.Dropped.Malformed++;
                     return;
                 }
 
@@ -59,6 +56,7 @@ internal sealed class BuiltInCommands : IDisposable
             case Commands.FindNode:
                 if (target is null)
                 {
+                    _stats.Dropped.Malformed++;
                     return;
                 }
 
@@ -67,6 +65,7 @@ internal sealed class BuiltInCommands : IDisposable
             case Commands.DownHint:
                 if (message.Value.Length < Ipv4Endpoint.EncodedSize)
                 {
+                    _stats.Dropped.Malformed++;
                     return;
                 }
 
@@ -86,43 +85,21 @@ internal sealed class BuiltInCommands : IDisposable
     {
         if (message.Value.Length < 4)
         {
+            _stats.Dropped.Malformed++;
             return;
         }
 
         var delay = TimeSpan.FromMilliseconds(BinaryPrimitives.ReadUInt32LittleEndian(message.Value));
         if (delay > _maxPingDelay)
         {
+            _stats.Refused.DelayedPingsTooLong++;
             return;
         }
 
         var tid = message.Tid;
-        ITimer? timer = null;
-        timer = _time.CreateTimer(
-            _ => _context.Post(() =>
-            {
-                _delayedPingTimers.Remove(timer!);
-                timer!.Dispose();
-                if (!_disposed)
-                {
-                    _io.SendReply(socket, tid, from, ReplyParams.Empty);
-                }
-            }),
-            null,
-            Timeout.InfiniteTimeSpan,
-            Timeout.InfiniteTimeSpan);
-        _delayedPingTimers.Add(timer);
-        timer.Change(delay, Timeout.InfiniteTimeSpan);
+        _delayed.TrySchedule(from, delay, () => _io.SendReply(socket, tid, from, ReplyParams.Empty));
     }
 
     /// <summary>Cancels the delayed replies still waiting (the node is destroyed).</summary>
-    public void Dispose()
-    {
-        _disposed = true;
-        foreach (var timer in _delayedPingTimers)
-        {
-            timer.Dispose();
-        }
-
-        _delayedPingTimers.Clear();
-    }
+    public void Dispose() => _delayed.Dispose();
 }

@@ -91,6 +91,9 @@ public sealed class DhtStats
     /// <summary>What arrived and was not acted on.</summary>
     public DropStats Dropped { get; } = new();
 
+    /// <summary>Requests refused because a bound on the node's work was reached.</summary>
+    public RefusalStats Refused { get; } = new();
+
     internal CommandStats? ForCommand(bool isInternal, ulong command) => !isInternal ? null : command switch
     {
         Commands.Ping => Ping,
