@@ -261,6 +261,20 @@ public sealed class HostileDatagramTests
     /// <summary>What the node should make of each datagram, judged by the codec before sending.</summary>
     private sealed class Expected
     {
+        /// <summary>
+        /// A built-in request without the field its command needs (a port, a target, an address, a delay) is
+        /// malformed too, unless it carries a token: none of these tokens is valid for the victim, and an
+        /// invalid token is answered (INVALID_TOKEN) before the command is looked at.
+        /// </summary>
+        private static bool LacksBuiltInFields(in RequestMessage request) => request.Internal && !request.HasToken && request.Command switch
+        {
+            Commands.PingNat => request.Value.Length < 2 || BinaryPrimitives.ReadUInt16LittleEndian(request.Value) == 0,
+            Commands.FindNode => !request.HasTarget,
+            Commands.DownHint => request.Value.Length < Ipv4Endpoint.EncodedSize,
+            Commands.DelayedPing => request.Value.Length < 4,
+            _ => false,
+        };
+
         public long Total { get; private set; }
 
         public long TooShort { get; private set; }
@@ -282,7 +296,7 @@ public sealed class HostileDatagramTests
             }
             else if (datagram[0] == MessageType.Request)
             {
-                if (RequestMessage.TryDecode(datagram, out _))
+                if (RequestMessage.TryDecode(datagram, out var request) && !LacksBuiltInFields(request))
                 {
                     Requests++;
                 }
