@@ -269,7 +269,10 @@ public sealed partial class StorageNode
             return;
         }
 
-        var page = WithStore(store => InventoryPage.Build(store, offset, Options.ListPageBytes, Options.Location));
+        // No value: the study's client, which wants every item in one reply; a value: a page from that offset.
+        var page = request.Value is null
+            ? WithStore(store => InventoryPage.BuildWhole(store, Options.WholeListBytes, Options.Location))
+            : WithStore(store => InventoryPage.Build(store, offset, Options.ListPageBytes, Options.Location));
         request.Reply(page);
     }
 

@@ -27,6 +27,12 @@ public sealed record StorageOptions
     /// <summary>Inventory pages (LIST replies) stay under this many bytes of value.</summary>
     public int ListPageBytes { get; init; } = 1000;
 
+    /// <summary>
+    /// A LIST with no value (the study's clients) is answered with the whole inventory in the study's
+    /// fields when it fits this many bytes, else with what fits and a final <c>{"more":true,"offset":N}</c>.
+    /// </summary>
+    public int WholeListBytes { get; init; } = 1200;
+
     /// <summary>Which family answers user commands 0–10; the warehouse (100–107) is served either way.</summary>
     public StorageProtocol Protocol { get; init; } = StorageProtocol.Study;
 

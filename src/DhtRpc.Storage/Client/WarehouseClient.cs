@@ -103,7 +103,7 @@ public sealed class WarehouseClient
         for (var page = 0; page < 100_000; page++)
         {
             var offset = Encoding.ASCII.GetBytes(items.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            var reply = await Node.RequestAsync(new DhtRequest(StorageCommands.WarehouseList, new NodeId(), items.Count == 0 ? null : offset), warehouse, cancellationToken: cancellationToken).ConfigureAwait(true);
+            var reply = await Node.RequestAsync(new DhtRequest(StorageCommands.WarehouseList, new NodeId(), offset), warehouse, cancellationToken: cancellationToken).ConfigureAwait(true);
             ThrowIfError(reply);
             IReadOnlyList<InventoryItem> batch = [];
             if (reply.Value is { } value && !InventoryPage.TryParse(value, out batch))

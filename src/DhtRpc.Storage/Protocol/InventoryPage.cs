@@ -50,6 +50,14 @@ public sealed record InventoryItem
     public bool IsSigned { get; init; }
 }
 
+/// <summary>An inventory entry in the study's own fields only.</summary>
+internal sealed record StudyEntry(
+    [property: JsonPropertyName("key")] string Key,
+    [property: JsonPropertyName("preview")] string Preview,
+    [property: JsonPropertyName("size")] int Size,
+    [property: JsonPropertyName("stored")] string Stored,
+    [property: JsonPropertyName("accessCount")] long AccessCount);
+
 /// <summary>Builds and reads the JSON documents of the warehouse commands.</summary>
 public static class InventoryPage
 {
@@ -92,6 +100,44 @@ public static class InventoryPage
 
         page[at] = (byte)']';
         return page;
+    }
+
+    /// <summary>
+    /// The answer to a LIST with no value, as the study's clients send it: the whole inventory in the
+    /// study's own fields (key, preview, size, stored, accessCount) when it fits <paramref name="maxBytes"/>;
+    /// otherwise as many entries as fit, then a last element <c>{"more":true,"offset":N}</c> saying
+    /// where a paged LIST (value = N) goes on.
+    /// </summary>
+    public static byte[] BuildWhole(IItemStore store, int maxBytes, string? location)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        const int MarkerRoom = 48;
+        var entries = new List<string>();
+        var size = 2;
+        var listed = 0;
+        var all = store.Count(ItemSpace.Warehouse);
+        foreach (var item in store.List(ItemSpace.Warehouse, 0, Math.Min(all, 4096)))
+        {
+            var entry = ToInventoryItem(item, location);
+            var json = JsonSerializer.Serialize(new StudyEntry(entry.Key, entry.Preview, entry.Size, entry.Stored, entry.AccessCount), Json);
+            var added = Encoding.UTF8.GetByteCount(json) + (entries.Count > 0 ? 1 : 0);
+            var rest = all - listed - 1;
+            if (size + added + (rest > 0 ? MarkerRoom : 0) > maxBytes)
+            {
+                break;
+            }
+
+            entries.Add(json);
+            size += added;
+            listed++;
+        }
+
+        if (listed < all)
+        {
+            entries.Add(string.Create(CultureInfo.InvariantCulture, $"{{\"more\":true,\"offset\":{listed}}}"));
+        }
+
+        return Encoding.UTF8.GetBytes("[" + string.Join(',', entries) + "]");
     }
 
     /// <summary>The inventory entry of <paramref name="item"/> held by a node tagged <paramref name="location"/>.</summary>

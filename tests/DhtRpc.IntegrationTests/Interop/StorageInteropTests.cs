@@ -109,6 +109,10 @@ public sealed class StorageInteropTests
             Assert.Equal(Hex(value), (string?)got["value"]);
         }
 
+        // One LIST with no value, as the study's test sends it: every item in that one reply.
+        var whole = await RequestAsync(peer, js, to, StorageCommands.WarehouseList, new string('0', 64), null, null);
+        Assert.Equal(items.Length, JsonNode.Parse(Encoding.UTF8.GetString(Convert.FromHexString((string)whole["value"]!)))!.AsArray().Count);
+
         // LIST (dummy zero target): the inventory holds every item with the study's fields.
         var inventory = await ListAllAsync(peer, js, to);
         foreach (var (key, value) in items)

@@ -146,7 +146,7 @@ public sealed class WarehouseTests
             swarm.Run(() => client.StoreOnAsync($"item-{i}", Encoding.UTF8.GetBytes(new string('x', 100)), warehouse));
         }
 
-        var firstPage = swarm.Run(() => swarm[2].RequestAsync(new DhtRequest(StorageCommands.WarehouseList, new NodeId()), warehouse));
+        var firstPage = swarm.Run(() => swarm[2].RequestAsync(new DhtRequest(StorageCommands.WarehouseList, new NodeId(), "0"u8.ToArray()), warehouse));
         Assert.True(firstPage.Value!.Length <= 600);
         Assert.True(InventoryPage.Parse(firstPage.Value).Count < 25);
         Assert.Equal(25, swarm.Run(() => client.ListAsync(warehouse)).Select(i => i.FullKey).Distinct().Count());
