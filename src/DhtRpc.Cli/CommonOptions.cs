@@ -161,6 +161,20 @@ internal static class CommonOptions
         return id;
     }
 
+    /// <summary>A file to read: one sentence when it is missing or is a directory.</summary>
+    public static void CheckInputFile(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new CliException($"'{path}' is a directory, not a file.");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new CliException($"File '{path}' does not exist.");
+        }
+    }
+
     public static void CheckPort(int port)
     {
         if (port is < 0 or > 65535)

@@ -45,14 +45,8 @@ internal static class NodeCommand
     {
         CommonOptions.CheckHost(host);
         CommonOptions.CheckPort(port);
-        using var loggerFactory = LoggerFactory.Create(builder => builder
-            .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning)
-            .AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss ";
-            })
-            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        using var loggerFactory = LoggerFactory.Create(builder => OneLineLogFormatter.AddTo(builder
+            .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning)));
         var say = verbose ? new JoinNarrator(Console.Out) : null;
 
         say?.Line($"Starting a storage node on {host}{(port == 0 ? " (any free port)" : $", port {port}")}.");

@@ -28,7 +28,7 @@ if (parsed.Errors.Count > 0)
     // A mistake in how the command was called: say what, point to --help, exit 2.
     foreach (var error in parsed.Errors)
     {
-        await Console.Error.WriteLineAsync(error.Message).ConfigureAwait(false);
+        await Console.Error.WriteLineAsync(UsageErrors.Plain(error.Message)).ConfigureAwait(false);
     }
 
     await Console.Error.WriteLineAsync("Run `dht --help` (or `dht <verb> --help`) for usage.").ConfigureAwait(false);

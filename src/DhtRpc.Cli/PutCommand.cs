@@ -50,10 +50,7 @@ internal static class PutCommand
             return buffer.ToArray();
         }
 
-        if (!File.Exists(path))
-        {
-            throw new CliException($"File '{path}' does not exist.");
-        }
+        CommonOptions.CheckInputFile(path);
 
         return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
     }

@@ -35,10 +35,7 @@ internal static class PutJsonCommand
     /// <summary>Reads a file as UTF-8 (a BOM is kept, as JavaScript keeps it) and normalises it; one sentence on failure.</summary>
     public static string ReadJson(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new CliException($"File '{path}' does not exist.");
-        }
+        CommonOptions.CheckInputFile(path);
 
         var text = Encoding.UTF8.GetString(File.ReadAllBytes(path));
         if (!JsJson.TryNormalize(text, out var normalized, out var error))
