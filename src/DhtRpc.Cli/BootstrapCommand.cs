@@ -27,7 +27,7 @@ internal static class BootstrapCommand
                 // A bootstrapper's id is the hash of its address, so it needs its port before it starts: 0 asks the system for a free one.
                 if (p == 0)
                 {
-                    p = FreeUdpPort(h);
+                    p = CommonOptions.FreeUdpPort(h);
                 }
 
                 await using var node = DhtNode.CreateBootstrapper(p, h, new DhtNodeOptions { Host = h });
@@ -40,12 +40,5 @@ internal static class BootstrapCommand
             },
             cancellationToken));
         return command;
-    }
-
-    private static int FreeUdpPort(string host)
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Parse(host), 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
 }

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
 using DhtRpc.Storage;
 using DhtRpc.Wire;
 
@@ -159,6 +161,14 @@ internal static class CommonOptions
         }
 
         return id;
+    }
+
+    /// <summary>A UDP port on <paramref name="host"/> that was free a moment ago (for nodes that need their port before they start).</summary>
+    public static int FreeUdpPort(string host)
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        probe.Bind(new IPEndPoint(IPAddress.Parse(host), 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
 
     /// <summary>A file to read: one sentence when it is missing or is a directory.</summary>

@@ -51,7 +51,7 @@ internal static class DemoCommand
         }
 
         CommonOptions.CheckHost(host);
-        var port = FreeUdpPort(host);
+        var port = CommonOptions.FreeUdpPort(host);
         var bootstrapAddress = $"{host}:{port.ToString(CultureInfo.InvariantCulture)}";
         Console.WriteLine($"1. A bootstrap node, the network's first contact, on {bootstrapAddress}.");
         await using var bootstrap = DhtNode.CreateBootstrapper(port, host, new DhtNodeOptions { Host = host });
@@ -112,12 +112,5 @@ internal static class DemoCommand
         {
             await NetworkCommand.DisposeAllAsync(nodes).ConfigureAwait(false);
         }
-    }
-
-    private static int FreeUdpPort(string host)
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Parse(host), 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }
