@@ -15,10 +15,8 @@ public sealed partial class StorageNode
 
     private void HandleWarehouseStore(IncomingRequest request)
     {
-        if (request.Token is null || request.Target is not { } target)
+        if (!HasTokenAndTarget(request, out var target))
         {
-            // Without a token nothing is stored; like the study's warehouse, answer with what is held.
-            ReplyWarehouseValue(request, countAccess: false);
             return;
         }
 
@@ -102,16 +100,15 @@ public sealed partial class StorageNode
     }
 
     /// <summary>
-    /// Reads a signed request. Without a token it is answered like the study's warehouse (the value
-    /// held); a missing or forged envelope is refused. Returns true when the caller should go on.
+    /// Reads a signed request. Without a token or target it is answered as <see cref="HasTokenAndTarget"/>
+    /// says; a missing or forged envelope is refused. Returns true when the caller should go on.
     /// </summary>
     private bool TryReadSigned(IncomingRequest request, SignedEnvelope.Purpose purpose, out NodeId target, out SignedEnvelope envelope)
     {
         target = default;
         envelope = null!;
-        if (request.Token is null || request.Target is not { } t)
+        if (!HasTokenAndTarget(request, out var t))
         {
-            ReplyWarehouseValue(request, countAccess: false);
             return false;
         }
 
@@ -142,6 +139,39 @@ public sealed partial class StorageNode
 
         Stats.CountStored();
         request.Reply(null);
+    }
+
+    /// <summary>
+    /// A write (store, delete) needs a token and a target. Without a token, the query phase (no value)
+    /// gets an empty reply carrying one, which is what a writer looks for, and a value is refused with
+    /// INVALID_TOKEN. Neither is answered with the held value: a tokenless request proves nothing about
+    /// its source address, so it must not draw more than it sent.
+    /// </summary>
+    private bool HasTokenAndTarget(IncomingRequest request, out NodeId target)
+    {
+        target = default;
+        if (request.Token is null)
+        {
+            if (request.Value is null)
+            {
+                request.Reply(null);
+            }
+            else
+            {
+                Refuse(request, ErrorCodes.InvalidToken);
+            }
+
+            return false;
+        }
+
+        if (request.Target is not { } t)
+        {
+            Refuse(request, StorageErrors.Malformed);
+            return false;
+        }
+
+        target = t;
+        return true;
     }
 
     private void HandleWarehouseGet(IncomingRequest request) => ReplyWarehouseValue(request, countAccess: true);
@@ -180,9 +210,8 @@ public sealed partial class StorageNode
 
     private void HandleWarehouseDelete(IncomingRequest request)
     {
-        if (request.Token is null || request.Target is not { } target)
+        if (!HasTokenAndTarget(request, out var target))
         {
-            ReplyWarehouseValue(request, countAccess: false);
             return;
         }
 

@@ -155,7 +155,7 @@ public sealed class StorageInteropTests
 
         // STORE without a token stores nothing.
         var untokened = await RequestAsync(peer, js, to, StorageCommands.WarehouseStore, Sha256Hex("sneaky"), Hex("no token"), null);
-        Assert.Equal(0, (int)untokened["error"]!);
+        Assert.Equal((int)ErrorCodes.InvalidToken, (int)untokened["error"]!);
         Assert.Null(untokened["value"]);
         Assert.Null(warehouse.Store.Get(ItemSpace.Warehouse, NodeId.Parse(Sha256Hex("sneaky"))));
         Assert.Equal(3, warehouse.Store.Count(ItemSpace.Warehouse));

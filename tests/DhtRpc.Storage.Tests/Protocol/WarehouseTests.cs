@@ -83,8 +83,23 @@ public sealed class WarehouseTests
         var (swarm, storage) = new SimulatedStorageSwarm(4);
         var target = WarehouseClient.TargetOf("k");
         var reply = swarm.Run(() => swarm[3].RequestAsync(new DhtRequest(StorageCommands.WarehouseStore, target, "v"u8.ToArray()), SimulatedSwarm.ServerOf(swarm[1])));
-        Assert.Equal(0UL, reply.Error);
+        Assert.Equal(ErrorCodes.InvalidToken, reply.Error);
         Assert.Equal(0, storage[1].Store.Count(ItemSpace.Warehouse));
+    }
+
+    [Fact]
+    public void A_tokenless_write_query_gets_a_token_but_never_the_held_value()
+    {
+        var (swarm, _) = new SimulatedStorageSwarm(4);
+        var warehouse = SimulatedSwarm.ServerOf(swarm[1]);
+        var held = new byte[900];
+        swarm.Run(() => new WarehouseClient(swarm[3]).StoreOnAsync("big", held, warehouse));
+
+        var store = swarm.Run(() => swarm[2].RequestAsync(new DhtRequest(StorageCommands.WarehouseStore, WarehouseClient.TargetOf("big")), warehouse));
+        var delete = swarm.Run(() => swarm[2].RequestAsync(new DhtRequest(StorageCommands.WarehouseDelete, WarehouseClient.TargetOf("big")), warehouse));
+
+        Assert.Equal((0UL, true, (byte[]?)null), (store.Error, store.Token is not null, store.Value));
+        Assert.Equal((0UL, true, (byte[]?)null), (delete.Error, delete.Token is not null, delete.Value));
     }
 
     [Fact]
