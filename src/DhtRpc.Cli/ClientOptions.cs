@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DhtRpc.Wire;
 
 namespace DhtRpc.Cli;
 
@@ -18,10 +19,18 @@ internal sealed class ClientOptions
         command.Options.Add(Json);
     }
 
-    /// <summary>An ephemeral node joined through --bootstrap (fails within seconds when no bootstrap answers).</summary>
-    public Task<DhtNode> ConnectAsync(ParseResult result, CancellationToken cancellationToken)
+    /// <summary>
+    /// An ephemeral node joined through --bootstrap (fails within seconds when nothing answers). A node
+    /// named with --node is a way in too, so a verb aimed at one node works when every bootstrap is down.
+    /// </summary>
+    public Task<DhtNode> ConnectAsync(ParseResult result, CancellationToken cancellationToken, Ipv4Endpoint? named = null)
     {
         var entries = CommonOptions.ParseBootstrap(result.GetValue(Bootstrap)!);
+        if (named is { } node && !entries.Contains(node.ToString()))
+        {
+            entries = [.. entries, node.ToString()];
+        }
+
         return ClientNode.ConnectAsync(entries, BindHost(result), cancellationToken);
     }
 

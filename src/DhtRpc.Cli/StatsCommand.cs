@@ -22,7 +22,7 @@ internal static class StatsCommand
             async stop =>
             {
                 Ipv4Endpoint? named = result.GetValue(node) is { } text ? CommonOptions.ParseEndpoint(text) : null;
-                await using var dht = await client.ConnectAsync(result, stop).ConfigureAwait(false);
+                await using var dht = await client.ConnectAsync(result, stop, named).ConfigureAwait(false);
                 var warehouses = new WarehouseClient(dht);
                 var at = named ?? (await WarehouseCommand.FastestAsync(warehouses, stop).ConfigureAwait(false)).Peer.Endpoint;
                 NodeInfo? info;

@@ -51,7 +51,7 @@ internal static class WarehouseCommand
                     throw new UsageException($"VALUE is {bytes.Length} bytes, but a warehouse value travels in one UDP datagram and must stay under {MaxDatagramValue} bytes (nodes accept 60000 by default); use `dht put` for large values.");
                 }
                 var k = result.GetValue(key)!;
-                await using var dht = await client.ConnectAsync(result, stop).ConfigureAwait(false);
+                await using var dht = await client.ConnectAsync(result, stop, named).ConfigureAwait(false);
                 var warehouses = new WarehouseClient(dht);
                 var stored = named is { } one
                     ? await warehouses.StoreOnAsync(k, bytes, one, stop).ConfigureAwait(false)
@@ -92,7 +92,7 @@ internal static class WarehouseCommand
             {
                 var named = NamedNode(result, node);
                 var k = result.GetValue(key)!;
-                await using var dht = await client.ConnectAsync(result, stop).ConfigureAwait(false);
+                await using var dht = await client.ConnectAsync(result, stop, named).ConfigureAwait(false);
                 var warehouses = new WarehouseClient(dht);
                 (byte[] Value, Ipv4Endpoint From)? found = null;
                 if (named is { } one)
@@ -136,7 +136,7 @@ internal static class WarehouseCommand
             async stop =>
             {
                 var named = NamedNode(result, node);
-                await using var dht = await client.ConnectAsync(result, stop).ConfigureAwait(false);
+                await using var dht = await client.ConnectAsync(result, stop, named).ConfigureAwait(false);
                 var warehouses = new WarehouseClient(dht);
                 IReadOnlyList<Ipv4Endpoint> targets;
                 if (named is { } one)
@@ -175,7 +175,7 @@ internal static class WarehouseCommand
             {
                 var named = NamedNode(result, node);
                 var k = result.GetValue(key)!;
-                await using var dht = await client.ConnectAsync(result, stop).ConfigureAwait(false);
+                await using var dht = await client.ConnectAsync(result, stop, named).ConfigureAwait(false);
                 var warehouses = new WarehouseClient(dht);
                 IReadOnlyList<Ipv4Endpoint> targets = named is { } one
                     ? [one]
@@ -212,7 +212,7 @@ internal static class WarehouseCommand
             {
                 var named = NamedNode(result, node);
                 var k = result.GetValue(key)!;
-                await using var dht = await client.ConnectAsync(result, stop).ConfigureAwait(false);
+                await using var dht = await client.ConnectAsync(result, stop, named).ConfigureAwait(false);
                 var stats = await new WarehouseClient(dht).KeyStatsAsync(k, stop).ConfigureAwait(false);
                 var holders = stats.Holders.Where(h => named is not { } n || h.Node == n).ToList();
                 if (holders.Count == 0)
