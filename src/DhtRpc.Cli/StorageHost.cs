@@ -49,7 +49,15 @@ internal sealed class StorageHost : IAsyncDisposable
         {
             peers = dataDirectory is null ? null : new SqlitePeerCache(dataDirectory, logger: loggers?.CreateLogger<SqlitePeerCache>());
             var remembered = peers?.Load() ?? [];
-            var node = new DhtNode(options with { Ephemeral = false, Nodes = [.. options.Nodes, .. remembered] });
+
+            // Asked for any port: take last run's again if there was one (any free port if it is taken now).
+            var port = options.Port == 0 && dataDirectory is not null ? SavedPort.Load(dataDirectory) : options.Port;
+            var node = new DhtNode(options with { Ephemeral = false, Nodes = [.. options.Nodes, .. remembered], Port = port });
+            if (dataDirectory is not null)
+            {
+                node.Listening += () => SavedPort.Save(dataDirectory, node.ServerEndpoint!.Value.Port);
+            }
+
             beforeStart?.Invoke(node);
             var storage = new StorageNode(node, store, storageOptions, loggers);
             var host = new StorageHost(node, store, peers, storage, remembered);
