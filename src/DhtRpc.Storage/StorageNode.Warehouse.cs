@@ -174,9 +174,7 @@ public sealed partial class StorageNode
         return true;
     }
 
-    private void HandleWarehouseGet(IncomingRequest request) => ReplyWarehouseValue(request, countAccess: true);
-
-    private void ReplyWarehouseValue(IncomingRequest request, bool countAccess)
+    private void HandleWarehouseGet(IncomingRequest request)
     {
         if (request.Target is not { } target)
         {
@@ -187,11 +185,6 @@ public sealed partial class StorageNode
         var now = Now;
         var item = WithStore(store =>
         {
-            if (!countAccess)
-            {
-                return store.Get(ItemSpace.Warehouse, target);
-            }
-
             var accessed = store.RecordAccess(ItemSpace.Warehouse, target, now);
             if (accessed is not null)
             {
@@ -200,7 +193,7 @@ public sealed partial class StorageNode
 
             return accessed;
         });
-        if (item is not null && countAccess)
+        if (item is not null)
         {
             Stats.CountServed();
         }

@@ -38,12 +38,6 @@ public static class HyperDhtCommands
 
     /// <summary>Plugin requests; a node without plugins ignores them.</summary>
     public const ulong Plugin = 10;
-
-    /// <summary>The lowest and highest command of the family.</summary>
-    public const ulong First = PeerHandshake;
-
-    /// <summary>The highest command of the family.</summary>
-    public const ulong Last = Plugin;
 }
 
 /// <summary>Error codes hyperdht nodes reply with.</summary>

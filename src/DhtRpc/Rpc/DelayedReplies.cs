@@ -87,6 +87,8 @@ internal sealed class DelayedReplies : IDisposable
     private bool Release(ITimer timer, uint source)
     {
         timer.Dispose();
+
+        // Dispose empties the set, so a timer still in it belongs to a live node.
         if (!_timers.Remove(timer))
         {
             return false;
@@ -102,6 +104,6 @@ internal sealed class DelayedReplies : IDisposable
             _bySource[source] = left;
         }
 
-        return !_disposed;
+        return true;
     }
 }

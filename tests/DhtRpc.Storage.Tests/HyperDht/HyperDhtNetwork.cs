@@ -32,7 +32,7 @@ internal sealed class HyperDhtNetwork
 
     public DhtNode Client { get; }
 
-    public static Ipv4Endpoint EndpointOf(DhtNode node) => Ipv4Endpoint.Loopback(node.ServerEndpoint!.Value.Port);
+    public static Ipv4Endpoint EndpointOf(DhtNode node) => SimulatedSwarm.ServerOf(node);
 
     public DhtResponse Request(DhtNode from, DhtNode to, ulong command, NodeId target, byte[]? value = null, byte[]? token = null) =>
         Swarm.Run(() => from.RequestAsync(new DhtRequest(command, target, value, token), EndpointOf(to)));

@@ -4,7 +4,6 @@ using DhtRpc.Simulation;
 using DhtRpc.Storage.Client;
 using DhtRpc.Storage.HyperDht;
 using DhtRpc.Storage.Protocol;
-using DhtRpc.Storage.Stores;
 using DhtRpc.Wire;
 
 namespace DhtRpc.Storage.Tests.HyperDht;
@@ -14,13 +13,12 @@ public sealed class ProtocolChoiceTests
 {
     private static (SimulatedSwarm Swarm, List<StorageNode> Storage) Network(StorageOptions options)
     {
-        var storage = new List<StorageNode>();
-        var swarm = new SimulatedSwarm().Make(8, onCreated: node => storage.Add(new StorageNode(node, new InMemoryItemStore(), options)));
-        return (swarm, storage);
+        var network = new SimulatedStorageSwarm(8, options);
+        return (network.Swarm, network.Storage);
     }
 
     private static DhtResponse Ask(SimulatedSwarm swarm, int from, int to, ulong command, NodeId target, byte[]? value = null, byte[]? token = null) =>
-        swarm.Run(() => swarm[from].RequestAsync(new DhtRequest(command, target, value, token), Ipv4Endpoint.Loopback(swarm[to].ServerEndpoint!.Value.Port)));
+        swarm.Run(() => swarm[from].RequestAsync(new DhtRequest(command, target, value, token), SimulatedSwarm.ServerOf(swarm[to])));
 
     [Fact]
     public void By_default_unknown_commands_and_hyperdhts_record_commands_get_unknown_command()
@@ -66,7 +64,7 @@ public sealed class ProtocolChoiceTests
 
         var put = Ask(swarm, 1, 4, HyperDhtCommands.ImmutablePut, target, value, token);
         var insertAsStudy = Ask(swarm, 1, 4, StorageCommands.Insert, StorageNode.Sha256(value), value, token);
-        var stored = swarm.Run(() => new WarehouseClient(swarm[1]).StoreOnAsync("greeting", Encoding.UTF8.GetBytes("hello"), Ipv4Endpoint.Loopback(swarm[4].ServerEndpoint!.Value.Port)));
+        var stored = swarm.Run(() => new WarehouseClient(swarm[1]).StoreOnAsync("greeting", Encoding.UTF8.GetBytes("hello"), SimulatedSwarm.ServerOf(swarm[4])));
 
         Assert.Equal(0UL, put.Error);
         Assert.Equal(1, storage[4].HyperDht!.Stats.ImmutablePuts);
