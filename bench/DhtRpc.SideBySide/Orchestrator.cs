@@ -172,7 +172,7 @@ internal static class Orchestrator
         }
     }
 
-    private static async Task<string?> ReadReadyAsync(Process process, TimeSpan timeout)
+    internal static async Task<string?> ReadReadyAsync(Process process, TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
         try
@@ -193,7 +193,7 @@ internal static class Orchestrator
         return null;
     }
 
-    private static async Task<JsonDocument?> RunJsonAsync(string[] command, TimeSpan timeout)
+    internal static async Task<JsonDocument?> RunJsonAsync(string[] command, TimeSpan timeout)
     {
         using var process = Start(command, redirectInput: false);
         var stderr = process.StandardError.ReadToEndAsync();
@@ -219,7 +219,7 @@ internal static class Orchestrator
         }
     }
 
-    private static Process Start(string[] command, bool redirectInput, bool portableEngine = false)
+    internal static Process Start(string[] command, bool redirectInput, bool portableEngine = false)
     {
         var info = new ProcessStartInfo(command[0])
         {
@@ -241,7 +241,7 @@ internal static class Orchestrator
         return Process.Start(info) ?? throw new InvalidOperationException($"cannot start {command[0]}");
     }
 
-    private static void Stop(Process process)
+    internal static void Stop(Process process)
     {
         try
         {
@@ -258,7 +258,7 @@ internal static class Orchestrator
     }
 
     /// <summary>This program, in a given mode (through dotnet when it runs as a dll).</summary>
-    private static string[] Self(string mode)
+    internal static string[] Self(string mode)
     {
         var path = Environment.ProcessPath!;
         return Path.GetFileNameWithoutExtension(path) == "dotnet"
@@ -269,7 +269,7 @@ internal static class Orchestrator
     private static bool CanPin() =>
         Environment.ProcessorCount >= 2 && TasksetPaths.Any(File.Exists);
 
-    private static string FindRoot()
+    internal static string FindRoot()
     {
         foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
         {
@@ -285,7 +285,7 @@ internal static class Orchestrator
         throw new InvalidOperationException("Run from inside the repository (DhtRpc.sln not found).");
     }
 
-    private static async Task EnsureNodeModulesAsync(string root)
+    internal static async Task EnsureNodeModulesAsync(string root)
     {
         var interop = Path.Combine(root, "interop");
         if (Directory.Exists(Path.Combine(interop, "node_modules", "dht-rpc")))
@@ -304,26 +304,26 @@ internal static class Orchestrator
         }
     }
 
-    private static double? Get(JsonDocument? doc, string name) =>
+    internal static double? Get(JsonDocument? doc, string name) =>
         doc is not null && doc.RootElement.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
 
-    private static string Fmt(double? value, string format) => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "n/a";
+    internal static string Fmt(double? value, string format) => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "n/a";
 
     private static string Ratio(double? a, double? b) => a is { } x && b is { } y && y != 0 ? (x / y).ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
 
-    private static string CpuModel() =>
+    internal static string CpuModel() =>
         File.Exists("/proc/cpuinfo")
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
             : "unknown CPU";
 
-    private static double RamGiB()
+    internal static double RamGiB()
     {
         var line = File.Exists("/proc/meminfo") ? File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal)) : null;
         var kb = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
         return kb is null ? 0 : double.Parse(kb, CultureInfo.InvariantCulture) / (1024 * 1024);
     }
 
-    private static string NodeVersion()
+    internal static string NodeVersion()
     {
         try
         {

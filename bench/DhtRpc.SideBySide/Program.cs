@@ -15,5 +15,8 @@ return mode switch
     "ping-server" => await OurNodes.PingServerAsync(options).ConfigureAwait(false),
     "swarm" => await OurNodes.SwarmAsync(options).ConfigureAwait(false),
     "storage" => await OurNodes.StorageAsync(options).ConfigureAwait(false),
+    "churn" => await ChurnBench.RunAsync(options).ConfigureAwait(false),
+    "churn-host" => await ChurnNodes.HostAsync(options).ConfigureAwait(false),
+    "churn-client" => await ChurnNodes.ClientAsync(options).ConfigureAwait(false),
     _ => Args.Usage($"unknown mode '{mode}'"),
 };

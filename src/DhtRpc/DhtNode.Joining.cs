@@ -41,11 +41,12 @@ public sealed partial class DhtNode
 
     /// <summary>A FIND_NODE walk that yields to other traffic: low concurrency unless the node is idle.</summary>
 #pragma warning disable VSTHRD200 // Returns the query stream object.
-    internal DhtQuery BackgroundQuery(NodeId target)
+    internal DhtQuery BackgroundQuery(NodeId target, bool joining = false)
     {
         _refreshTicks = RefreshTicks;
         var concurrency = Options.Concurrency;
-        var background = Math.Min(concurrency, Math.Max(2, concurrency / 8));
+        // Joining is what a new node waits for before it can do anything: it walks at full speed.
+        var background = joining ? concurrency : Math.Min(concurrency, Math.Max(2, concurrency / 8));
         var query = new DhtQuery(this, target, isInternal: true, Commands.FindNode, null, new QueryOptions { Concurrency = background });
         query.OnReply += _ => query.Concurrency = Io.InflightCount < 3 ? concurrency : background;
         _ = RunQueryAsync(query);

@@ -365,28 +365,6 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
 
     void IRpcHost.Post(Action action) => Post(action);
 
-    int IQueryHost.K => Table.K;
-
-    int IQueryHost.Concurrency => Options.Concurrency;
-
-    QueryStats IQueryHost.QueryStats => Stats.Queries;
-
-    List<RoutingNode> IQueryHost.Closest(NodeId target, int count) => Table.Closest(target, count);
-
-    IAsyncEnumerable<DhtPeer> IQueryHost.ResolveBootstrapNodesAsync() => _bootstrap.ResolveAsync();
-
-    bool IQueryHost.AcceptsPeer(Ipv4Endpoint endpoint) => _keeper.AcceptsPeer(endpoint);
-
-    bool IQueryHost.TryTakeDownHintBudget() => TryTakeDownHintBudget();
-
-    OutgoingRequest? IQueryHost.Send(DhtPeer to, in RequestParams request, Action<DhtResponse, OutgoingRequest>? onResponse, Action<DhtException, OutgoingRequest>? onError) =>
-        Io.Send(to, request, onResponse, onError);
-
-    Task<DhtResponse> IQueryHost.RequestAsync(DhtRequest request, Ipv4Endpoint to, CancellationToken cancellationToken) =>
-        RequestAsync(request, to, cancellationToken: cancellationToken);
-
-    Task IQueryHost.RunOnContextAsync(Action action) => _context.RunAsync(action);
-
     [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "Unhandled error in the node's event loop")]
     private static partial void LogContextError(ILogger logger, Exception error);
 }

@@ -50,6 +50,12 @@ public sealed record DhtNodeOptions
     public Rpc.AdaptiveTimeoutOptions? AdaptiveTimeout { get; init; }
 
     /// <summary>
+    /// When a query stops waiting for a visited node that has not answered (see
+    /// <see cref="Query.HedgingOptions"/>); null waits for the first timeout, as dht-rpc does.
+    /// </summary>
+    public Query.HedgingOptions? Hedging { get; init; } = new();
+
+    /// <summary>
     /// Where the node learns of network interface changes (raising <see cref="DhtNode.NetworkChanged"/>);
     /// null uses the transport's (the operating system's for real UDP, none for a simulated network).
     /// </summary>

@@ -71,7 +71,7 @@ internal sealed partial class NodeJoin
 
         for (var round = 0; round < 2; round++)
         {
-            var query = node.BackgroundQuery(node.TableId);
+            var query = node.BackgroundQuery(node.TableId, joining: true);
             query.OnReply += reply =>
             {
                 // Quick heuristic: one PING_NAT to the first responder; if it gets back to our

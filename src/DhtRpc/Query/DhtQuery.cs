@@ -22,6 +22,11 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
     private readonly bool _onlyClosestNodes;
     private readonly int _k;
     private readonly bool _force;
+    private readonly SlowVisits _slowVisits = new();
+    private readonly Action<DhtResponse, OutgoingRequest> _onVisit;
+    private readonly Action<DhtException, OutgoingRequest> _onVisitError;
+    private readonly Action<OutgoingRequest> _onCycle;
+    private readonly Action<OutgoingRequest> _prepareVisit;
     private int _inflight;
     private int _slow;
     private bool _slowdown;
@@ -32,6 +37,10 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
     internal DhtQuery(IQueryHost node, NodeId target, bool isInternal, ulong command, byte[]? value, QueryOptions options)
     {
         _host = node;
+        _onVisit = OnVisit;
+        _onVisitError = OnVisitError;
+        _onCycle = OnCycle;
+        _prepareVisit = PrepareVisit;
         Target = target;
         Internal = isInternal;
         Command = command;
@@ -42,26 +51,16 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
         _force = options.Force;
         Concurrency = options.Concurrency ?? node.Concurrency;
         Retries = options.Retries ?? (isInternal && command == Commands.DownHint ? 3 : 5);
-        _commit = options.Commit ?? (options.AutoCommit ? AutoCommitAsync : null);
+        _commit = options.Commit ?? (options.AutoCommit ? (reply, query, token) => QueryCommits.AutoCommitAsync(node, reply, query, token) : null);
         _ownsSession = options.Session is null;
         _session = options.Session ?? node.CreateSession();
 
         // Pushed in reverse so that the first given node is visited first.
-        if (options.Nodes is { } nodes)
+        var seeds = options.Nodes ?? options.Replies?.Select(r => r.From).ToList() ?? [];
+        for (var i = seeds.Count - 1; i >= 0; i--)
         {
-            for (var i = nodes.Count - 1; i >= 0; i--)
-            {
-                var peer = nodes[i];
-                AddPending(new DhtPeer(peer.Endpoint, peer.Id ?? Blake2b.NodeIdOf(peer.Endpoint)), null);
-            }
-        }
-        else if (options.Replies is { } replies)
-        {
-            for (var i = replies.Count - 1; i >= 0; i--)
-            {
-                var from = replies[i].From;
-                AddPending(new DhtPeer(from.Endpoint, from.Id ?? Blake2b.NodeIdOf(from.Endpoint)), null);
-            }
+            var peer = seeds[i];
+            AddPending(new DhtPeer(peer.Endpoint, peer.Id ?? Blake2b.NodeIdOf(peer.Endpoint)), null);
         }
 
         _onlyClosestNodes = options.OnlyClosestNodes;
@@ -227,21 +226,24 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
             Session = _session,
             BypassCongestion = _force,
         };
-        var request = _host.Send(to, visit, OnVisit, OnVisitError);
-        if (request is null)
+        if (_host.Send(to, visit, _onVisit, _onVisitError, _prepareVisit) is null)
         {
             End(DhtException.NodeIsDestroyed());
-            return;
         }
+    }
 
+    private void PrepareVisit(OutgoingRequest request)
+    {
         request.Retries = _force ? 0 : Retries;
-        request.OnCycle = OnCycle;
+        request.OnCycle = _onCycle;
+        request.SlowAfter = _force ? null : _host.SlowVisitAfter;
     }
 
     private void OnCycle(OutgoingRequest request)
     {
         request.OnCycle = null;
         _slow++;
+        _slowVisits.Add(request);
         ReadMore();
     }
 
@@ -343,6 +345,7 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
         }
 
         _committing = true;
+        _slowVisits.ReportUnanswered(_frontier, _host);
         if (_commit is null)
         {
             End(null);
@@ -360,16 +363,6 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
 
     private async Task CommitAllAsync() =>
         End(await QueryCommits.RunAllAsync(_closestReplies.Items, _commit!, this).ConfigureAwait(true));
-
-    private Task AutoCommitAsync(DhtResponse reply, DhtQuery query, CancellationToken cancellationToken)
-    {
-        if (reply.Token is null)
-        {
-            return Task.FromException(new DhtException(DhtErrorCode.CommitFailed, "No token received for closest node"));
-        }
-
-        return _host.RequestAsync(new DhtRequest(Command, Target, Value, reply.Token), reply.From.Endpoint, cancellationToken);
-    }
 
     private void End(Exception? error)
     {

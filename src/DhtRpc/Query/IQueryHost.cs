@@ -30,14 +30,23 @@ internal interface IQueryHost
     /// <summary>Takes one DOWN_HINT from this tick's budget; false when it is spent.</summary>
     bool TryTakeDownHintBudget();
 
-    /// <summary>Sends one request of the walk; null when the node is destroyed (or down hints are off).</summary>
-    OutgoingRequest? Send(DhtPeer to, in RequestParams request, Action<DhtResponse, OutgoingRequest>? onResponse, Action<DhtException, OutgoingRequest>? onError);
+    /// <summary>
+    /// Sends one request of the walk, <paramref name="prepare"/> having set its retries and timing
+    /// first; null when the node is destroyed (or down hints are off).
+    /// </summary>
+    OutgoingRequest? Send(DhtPeer to, in RequestParams request, Action<DhtResponse, OutgoingRequest>? onResponse, Action<DhtException, OutgoingRequest>? onError, Action<OutgoingRequest>? prepare = null);
 
     /// <summary>A user request, as <see cref="DhtNode.RequestAsync"/> sends it (auto-commit).</summary>
     Task<DhtResponse> RequestAsync(DhtRequest request, Ipv4Endpoint to, CancellationToken cancellationToken);
 
     /// <summary>A session for a query that brings none.</summary>
     DhtSession CreateSession();
+
+    /// <summary>How long a visit may go unanswered before it stops holding the walk up; null = until its first timeout.</summary>
+    TimeSpan? SlowVisitAfter { get; }
+
+    /// <summary>A visit was still unanswered when the walk ended: a table node gets checked.</summary>
+    void OnVisitUnanswered(DhtPeer to);
 
     /// <summary>Runs <paramref name="action"/> on the node's context.</summary>
     Task RunOnContextAsync(Action action);

@@ -47,4 +47,15 @@ internal static class QueryCommits
             throw DhtException.CommitFailed(e);
         }
     }
+
+    /// <summary>AutoCommit: the query's own command again, with the token the reply carried.</summary>
+    public static Task AutoCommitAsync(IQueryHost host, DhtResponse reply, DhtQuery query, CancellationToken cancellationToken)
+    {
+        if (reply.Token is null)
+        {
+            return Task.FromException(new DhtException(DhtErrorCode.CommitFailed, "No token received for closest node"));
+        }
+
+        return host.RequestAsync(new DhtRequest(query.Command, query.Target, query.Value, reply.Token), reply.From.Endpoint, cancellationToken);
+    }
 }

@@ -11,6 +11,7 @@ internal sealed class OutgoingRequest
     private readonly RpcIo _io;
     private ITimer? _timer;
     private int _timerGeneration;
+    private TimeSpan? _restOfAttempt;
 
     public OutgoingRequest(RpcIo io, ushort tid, DhtPeer to, in RequestParams request)
     {
@@ -63,6 +64,12 @@ internal sealed class OutgoingRequest
     /// <summary>Called at each attempt's timeout (queries use it to mark a request slow).</summary>
     public Action<OutgoingRequest>? OnCycle { get; set; }
 
+    /// <summary>
+    /// When shorter than the first attempt's timeout, <see cref="OnCycle"/> is called this long after
+    /// the first send (without a retransmission), and the attempt then waits out the rest of its timeout.
+    /// </summary>
+    public TimeSpan? SlowAfter { get; set; }
+
     /// <summary>Queues or transmits; <paramref name="force"/> bypasses the congestion window.</summary>
     public void Send(bool force = false)
     {
@@ -98,7 +105,16 @@ internal sealed class OutgoingRequest
         {
             Socket.Send(Buffer, To.Endpoint);
         }
-        ArmTimer(Timeout ?? _io.AttemptTimeout(To.Endpoint, Sent));
+        var timeout = Timeout ?? _io.AttemptTimeout(To.Endpoint, Sent);
+        if (Sent == 1 && SlowAfter is { } early && early < timeout && OnCycle is not null)
+        {
+            _restOfAttempt = timeout - early;
+            ArmTimer(early);
+            return;
+        }
+
+        _restOfAttempt = null;
+        ArmTimer(timeout);
     }
 
     /// <summary>Stops the attempt timer (the response arrived or the request is finished).</summary>
@@ -172,6 +188,13 @@ internal sealed class OutgoingRequest
         OnCycle?.Invoke(this);
         if (Destroyed)
         {
+            return;
+        }
+
+        if (_restOfAttempt is { } rest)
+        {
+            _restOfAttempt = null;
+            ArmTimer(rest);
             return;
         }
 

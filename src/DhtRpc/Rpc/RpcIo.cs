@@ -52,11 +52,19 @@ internal sealed class RpcIo : IDisposable
     /// <summary>Learns from a reply to one of the first two sends (later ones may answer an earlier send).</summary>
     public void RecordRoundTrip(OutgoingRequest request, TimeSpan roundTrip)
     {
+        if (request.Sent == 1)
+        {
+            RoundTrips.Put(roundTrip);
+        }
+
         if (_adaptiveTimeout is not null && request.Sent <= 2)
         {
             _adaptiveTimeout.Put(request.To.Endpoint, roundTrip);
         }
     }
+
+    /// <summary>Round trips to anyone, for deadlines that do not depend on one destination.</summary>
+    public RoundTripEstimate RoundTrips { get; } = new();
 
     public CongestionWindow Congestion { get; }
 
@@ -152,7 +160,7 @@ internal sealed class RpcIo : IDisposable
     /// Creates, sends and returns a request with callbacks; null when the node is destroyed or the
     /// request is a DOWN_HINT and down hints are off.
     /// </summary>
-    public OutgoingRequest? Send(DhtPeer to, in RequestParams request, Action<DhtResponse, OutgoingRequest>? onResponse = null, Action<DhtException, OutgoingRequest>? onError = null)
+    public OutgoingRequest? Send(DhtPeer to, in RequestParams request, Action<DhtResponse, OutgoingRequest>? onResponse = null, Action<DhtException, OutgoingRequest>? onError = null, Action<OutgoingRequest>? prepare = null)
     {
         if (request.IsInternal && !_sendDownHints && request.Command == Commands.DownHint)
         {
@@ -167,6 +175,7 @@ internal sealed class RpcIo : IDisposable
 
         outgoing.OnResponse = onResponse;
         outgoing.OnError = onError;
+        prepare?.Invoke(outgoing);
         outgoing.Send(request.BypassCongestion);
         return outgoing;
     }

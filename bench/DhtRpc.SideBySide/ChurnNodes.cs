@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Text.Json;
+using DhtRpc.Wire;
+
+namespace DhtRpc.SideBySide;
+
+/// <summary>Our side of the churn measurement, mirroring bench/js/churn-host.mjs and churn-client.mjs.</summary>
+internal static class ChurnNodes
+{
+    /// <summary>A bootstrapper alone, or --nodes N persistent nodes; "ready PORT", then runs until killed.</summary>
+    public static async Task<int> HostAsync(Args args)
+    {
+        var nodes = new List<DhtNode>();
+        if (args.Get("bootstrapper") == "true")
+        {
+            var port = args.Int("port", 0);
+            port = port == 0 ? UdpTools.FreeUdpPort() : port;
+            var boot = DhtNode.CreateBootstrapper(port, "127.0.0.1", new DhtNodeOptions { Host = "127.0.0.1" });
+            nodes.Add(boot);
+            await boot.FullyBootstrappedAsync().ConfigureAwait(false);
+            Console.WriteLine($"ready {port}");
+        }
+        else
+        {
+            string[] bootstrap = [args.Get("bootstrap") ?? throw new ArgumentException("--bootstrap is required")];
+            for (var i = 0; i < args.Int("nodes", 10); i++)
+            {
+                nodes.Add(new DhtNode(new DhtNodeOptions { Host = "127.0.0.1", Bootstrap = bootstrap, Ephemeral = false }));
+            }
+
+            await Task.WhenAll(nodes.Select(n => n.FullyBootstrappedAsync()))
+                .WaitAsync(TimeSpan.FromMilliseconds(args.Int("timeout-ms", 120_000))).ConfigureAwait(false);
+            Console.WriteLine($"ready {nodes[0].ServerEndpoint!.Value.Port}");
+        }
+
+        await Task.Delay(Timeout.Infinite).ConfigureAwait(false);
+        GC.KeepAlive(nodes);
+        return 0;
+    }
+
+    /// <summary>A fresh ephemeral client: join through --bootstrap, then one FIND_NODE of a random target.</summary>
+    public static async Task<int> ClientAsync(Args args)
+    {
+        var budget = TimeSpan.FromMilliseconds(args.Int("timeout-ms", 60_000));
+        var clock = Stopwatch.StartNew();
+        var result = new Dictionary<string, object?> { ["impl"] = "ours" };
+        await using var node = new DhtNode(new DhtNodeOptions { Host = "127.0.0.1", Bootstrap = [args.Get("bootstrap")!] });
+        try
+        {
+            await node.FullyBootstrappedAsync().WaitAsync(budget).ConfigureAwait(false);
+            result["joinMs"] = clock.Elapsed.TotalMilliseconds;
+            var lookup = Stopwatch.StartNew();
+            var query = node.FindNode(NodeId.Random());
+            await query.Completion.WaitAsync(budget).ConfigureAwait(false);
+            result["lookupMs"] = lookup.Elapsed.TotalMilliseconds;
+            result["closest"] = query.ClosestReplies.Count;
+        }
+        catch (Exception e) when (e is DhtException or TimeoutException)
+        {
+            result["error"] = e.Message;
+        }
+
+        result["totalMs"] = clock.Elapsed.TotalMilliseconds;
+        Console.WriteLine(JsonSerializer.Serialize(result));
+        return 0;
+    }
+}
