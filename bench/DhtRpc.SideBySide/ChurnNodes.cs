@@ -44,7 +44,8 @@ internal static class ChurnNodes
         var budget = TimeSpan.FromMilliseconds(args.Int("timeout-ms", 60_000));
         var clock = Stopwatch.StartNew();
         var result = new Dictionary<string, object?> { ["impl"] = "ours" };
-        await using var node = new DhtNode(new DhtNodeOptions { Host = "127.0.0.1", Bootstrap = [args.Get("bootstrap")!] });
+        using var log = args.Get("trace") == "true" ? new StderrLog() : null;
+        await using var node = new DhtNode(new DhtNodeOptions { Host = "127.0.0.1", Bootstrap = [args.Get("bootstrap")!], LoggerFactory = log });
         try
         {
             await node.FullyBootstrappedAsync().WaitAsync(budget).ConfigureAwait(false);

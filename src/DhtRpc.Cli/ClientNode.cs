@@ -43,21 +43,29 @@ internal static class ClientNode
     }
 
     /// <summary>
-    /// Starts an ephemeral node that joins through <paramref name="bootstrap"/>. Fails within a few seconds,
-    /// naming the addresses tried, when none of them answers.
+    /// Starts an ephemeral node that joins through <paramref name="bootstrap"/>, pinging every entry
+    /// from the same node while it joins. Fails within a few seconds, naming the addresses tried, when
+    /// none of them answers. A one-shot client skips the firewall test: it serves nobody, so whether
+    /// others could reach it does not matter, and the test would cost a probe and a second walk.
     /// </summary>
     public static async Task<DhtNode> ConnectAsync(IReadOnlyList<string> bootstrap, string host, CancellationToken cancellationToken)
     {
-        var answered = await ProbeAsync(bootstrap, host, cancellationToken).ConfigureAwait(false);
-        if (answered.Count == 0)
-        {
-            throw Unreachable(bootstrap);
-        }
-
-        var node = new DhtNode(new DhtNodeOptions { Host = host, Ephemeral = true, Bootstrap = answered.Select(a => a.Entry).ToList() });
+        var node = new DhtNode(new DhtNodeOptions { Host = host, Ephemeral = true, QuickFirewall = false, Bootstrap = bootstrap });
         try
         {
-            await node.FullyBootstrappedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            var joined = node.FullyBootstrappedAsync();
+            var anyAnswer = AnyAnswersAsync(node, bootstrap, cancellationToken);
+            if (await Task.WhenAny(joined, anyAnswer).ConfigureAwait(false) == anyAnswer && !await anyAnswer.ConfigureAwait(false))
+            {
+                throw Unreachable(bootstrap);
+            }
+
+            await joined.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if ((await node.GetNodesAsync(1).ConfigureAwait(false)).Count == 0 && !await anyAnswer.ConfigureAwait(false))
+            {
+                throw Unreachable(bootstrap);
+            }
+
             return node;
         }
         catch
@@ -65,6 +73,35 @@ internal static class ClientNode
             await node.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>True as soon as one entry answers a ping; false once all of them have failed.</summary>
+    private static async Task<bool> AnyAnswersAsync(DhtNode node, IReadOnlyList<string> bootstrap, CancellationToken cancellationToken)
+    {
+        var pending = bootstrap.Select(ResolveEntry).OfType<Ipv4Endpoint>().Select(async endpoint =>
+        {
+            try
+            {
+                await node.PingAsync(endpoint, options: ProbeRequest, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (DhtException)
+            {
+                return false;
+            }
+        }).ToList();
+        while (pending.Count > 0)
+        {
+            var done = await Task.WhenAny(pending).ConfigureAwait(false);
+            if (await done.ConfigureAwait(false))
+            {
+                return true;
+            }
+
+            pending.Remove(done);
+        }
+
+        return false;
     }
 
     public static CliException Unreachable(IReadOnlyList<string> bootstrap) => new(bootstrap.Count == 1

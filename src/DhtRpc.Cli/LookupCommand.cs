@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using DhtRpc.Wire;
 
 namespace DhtRpc.Cli;
@@ -23,18 +21,30 @@ internal static class LookupCommand
             async stop =>
             {
                 var text = result.GetValue(target)!;
-                var id = NodeId.TryParse(text, out var parsed) ? parsed : NodeId.Read(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+                var id = NodeId.TryParse(text, out var parsed) ? parsed : NodeId.Read(NSec.Cryptography.HashAlgorithm.Sha256.Hash(Encoding.UTF8.GetBytes(text))); // libsodium: no OpenSSL to load
                 await using var node = await client.ConnectAsync(result, stop).ConfigureAwait(false);
                 var query = node.FindNode(id);
                 await query.ToListAsync(stop).ConfigureAwait(false);
                 var closest = query.ClosestReplies.Select(r => r.From).Where(p => p.Id is not null).ToList();
                 if (result.GetValue(client.Json))
                 {
-                    Console.WriteLine(JsonSerializer.Serialize(new
+                    JsonLine.Print(json =>
                     {
-                        target = id.ToString(),
-                        nodes = closest.Select(p => new { node = p.Endpoint.ToString(), id = p.Id!.Value.ToString(), sharedBits = id.CommonPrefixLength(p.Id!.Value) }),
-                    }));
+                        json.WriteStartObject();
+                        json.WriteString("target", id.ToString());
+                        json.WriteStartArray("nodes");
+                        foreach (var p in closest)
+                        {
+                            json.WriteStartObject();
+                            json.WriteString("node", p.Endpoint.ToString());
+                            json.WriteString("id", p.Id!.Value.ToString());
+                            json.WriteNumber("sharedBits", id.CommonPrefixLength(p.Id!.Value));
+                            json.WriteEndObject();
+                        }
+
+                        json.WriteEndArray();
+                        json.WriteEndObject();
+                    });
                     return CliRunner.Ok;
                 }
 

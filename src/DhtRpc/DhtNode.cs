@@ -343,13 +343,16 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
 
     private NodeId RandomId()
     {
+        Span<byte> bytes = stackalloc byte[NodeId.Size];
         if (Options.Random is null)
         {
-            return NodeId.Random();
+            SecureRandom.Fill(bytes);
+        }
+        else
+        {
+            _random.NextBytes(bytes);
         }
 
-        Span<byte> bytes = stackalloc byte[NodeId.Size];
-        _random.NextBytes(bytes);
         return NodeId.Read(bytes);
     }
 

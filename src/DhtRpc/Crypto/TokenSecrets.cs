@@ -26,8 +26,8 @@ internal sealed class TokenSecrets : IDisposable
     /// <summary>Creates secrets from a CSPRNG.</summary>
     public TokenSecrets()
     {
-        RandomNumberGenerator.Fill(_previous);
-        RandomNumberGenerator.Fill(_current);
+        SecureRandom.Fill(_previous);
+        SecureRandom.Fill(_current);
         ImportKeys();
     }
 

@@ -18,15 +18,18 @@ internal sealed class SystemNetworkInterfaceWatcher : INetworkInterfaceWatcher
 
     public static SystemNetworkInterfaceWatcher Instance { get; } = new();
 
+    /// <remarks>
+    /// The first subscription in a process opens a netlink socket and starts a thread (~12 ms): it runs
+    /// on the thread pool so that a starting node does not wait for it.
+    /// </remarks>
     public IDisposable Subscribe(Action onChange)
     {
         ArgumentNullException.ThrowIfNull(onChange);
         NetworkAddressChangedEventHandler handler = (_, _) => onChange();
-        NetworkChange.NetworkAddressChanged += handler;
-        return new Subscription(handler);
+        return new Subscription(handler, Task.Run(() => NetworkChange.NetworkAddressChanged += handler));
     }
 
-    private sealed class Subscription(NetworkAddressChangedEventHandler handler) : IDisposable
+    private sealed class Subscription(NetworkAddressChangedEventHandler handler, Task subscribed) : IDisposable
     {
         private NetworkAddressChangedEventHandler? _handler = handler;
 
@@ -34,7 +37,8 @@ internal sealed class SystemNetworkInterfaceWatcher : INetworkInterfaceWatcher
         {
             if (Interlocked.Exchange(ref _handler, null) is { } h)
             {
-                NetworkChange.NetworkAddressChanged -= h;
+                // After the subscription itself, wherever it has got to.
+                _ = subscribed.ContinueWith(_ => NetworkChange.NetworkAddressChanged -= h, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
     }
