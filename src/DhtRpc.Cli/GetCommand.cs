@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using DhtRpc.Storage.Chunking;
 using DhtRpc.Storage.Client;
 
@@ -37,13 +36,15 @@ internal static class GetCommand
 
                 if (json)
                 {
-                    Console.WriteLine(JsonSerializer.Serialize(new
+                    JsonLine.Print(w =>
                     {
-                        hash = key.ToString(),
-                        size = bytes.Length,
-                        file = outPath,
-                        base64 = outPath is null ? Convert.ToBase64String(bytes) : null,
-                    }));
+                        w.WriteStartObject();
+                        w.WriteString("hash", key.ToString());
+                        w.WriteNumber("size", bytes.Length);
+                        w.WriteString("file", outPath);
+                        w.WriteString("base64", outPath is null ? Convert.ToBase64String(bytes) : null);
+                        w.WriteEndObject();
+                    });
                 }
                 else if (outPath is null)
                 {

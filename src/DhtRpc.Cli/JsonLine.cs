@@ -21,4 +21,18 @@ internal static class JsonLine
 
         Console.WriteLine(Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
+
+    /// <summary>"name": ["a", "b", …].</summary>
+    public static void WriteStrings(Utf8JsonWriter writer, string name, IEnumerable<string> values)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(values);
+        writer.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+
+        writer.WriteEndArray();
+    }
 }

@@ -45,7 +45,7 @@ internal static class NodeCommand
     {
         CommonOptions.CheckHost(host);
         CommonOptions.CheckPort(port);
-        using var loggerFactory = LoggerFactory.Create(builder => OneLineLogFormatter.AddTo(builder
+        using var loggerFactory = LoggerFactory.Create(builder => OneLineLogger.AddTo(builder
             .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning)));
         var say = verbose ? new JoinNarrator(Console.Out) : null;
 

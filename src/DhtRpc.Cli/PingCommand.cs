@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Text.Json;
 
 namespace DhtRpc.Cli;
 
@@ -38,9 +37,23 @@ internal static class PingCommand
 
                 var rtt = Stopwatch.GetElapsedTime(started);
                 var id = reply.From.Id?.ToString();
-                Console.WriteLine(result.GetValue(json)
-                    ? JsonSerializer.Serialize(new { node = to.ToString(), rttMs = Math.Round(rtt.TotalMilliseconds, 3), id, seenAs = reply.To.ToString() })
-                    : $"pong from {to} in {rtt.TotalMilliseconds:0.0} ms, id {id ?? "none (an ephemeral node)"}; it sees us as {reply.To}");
+                if (result.GetValue(json))
+                {
+                    JsonLine.Print(w =>
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("node", to.ToString());
+                        w.WriteNumber("rttMs", Math.Round(rtt.TotalMilliseconds, 3));
+                        w.WriteString("id", id);
+                        w.WriteString("seenAs", reply.To.ToString());
+                        w.WriteEndObject();
+                    });
+                }
+                else
+                {
+                    Console.WriteLine($"pong from {to} in {rtt.TotalMilliseconds:0.0} ms, id {id ?? "none (an ephemeral node)"}; it sees us as {reply.To}");
+                }
+
                 return CliRunner.Ok;
             },
             cancellationToken));

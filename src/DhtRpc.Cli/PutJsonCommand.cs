@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text;
-using System.Text.Json;
 using DhtRpc.Storage.Client;
 using DhtRpc.Storage.Json;
 
@@ -52,7 +51,15 @@ internal static class PutJsonCommand
         var hash = put.Key.ToString();
         if (json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(new { hash, replicas = put.Replicas, size = put.Size, blocks = put.Blocks }));
+            JsonLine.Print(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("hash", hash);
+                w.WriteNumber("replicas", put.Replicas);
+                w.WriteNumber("size", put.Size);
+                w.WriteNumber("blocks", put.Blocks);
+                w.WriteEndObject();
+            });
         }
         else
         {

@@ -20,11 +20,31 @@ internal static class RoutingCommand
                 var buckets = table.GroupBy(n => me.CommonPrefixLength(n.Id)).OrderBy(g => g.Key).ToList();
                 if (result.GetValue(client.Json))
                 {
-                    Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+                    JsonLine.Print(json =>
                     {
-                        id = me.ToString(),
-                        buckets = buckets.Select(b => new { bucket = b.Key, nodes = b.Select(n => new { node = n.Endpoint.ToString(), id = n.Id.ToString() }) }),
-                    }));
+                        json.WriteStartObject();
+                        json.WriteString("id", me.ToString());
+                        json.WriteStartArray("buckets");
+                        foreach (var b in buckets)
+                        {
+                            json.WriteStartObject();
+                            json.WriteNumber("bucket", b.Key);
+                            json.WriteStartArray("nodes");
+                            foreach (var n in b)
+                            {
+                                json.WriteStartObject();
+                                json.WriteString("node", n.Endpoint.ToString());
+                                json.WriteString("id", n.Id.ToString());
+                                json.WriteEndObject();
+                            }
+
+                            json.WriteEndArray();
+                            json.WriteEndObject();
+                        }
+
+                        json.WriteEndArray();
+                        json.WriteEndObject();
+                    });
                     return CliRunner.Ok;
                 }
 

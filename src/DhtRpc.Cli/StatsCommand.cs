@@ -42,7 +42,14 @@ internal static class StatsCommand
 
                 if (result.GetValue(client.Json))
                 {
-                    Console.WriteLine(JsonSerializer.Serialize(new { node = at.ToString(), info }));
+                    JsonLine.Print(json =>
+                    {
+                        json.WriteStartObject();
+                        json.WriteString("node", at.ToString());
+                        json.WritePropertyName("info");
+                        JsonSerializer.Serialize(json, info, CliJson.Default.NodeInfo);
+                        json.WriteEndObject();
+                    });
                     return CliRunner.Ok;
                 }
 

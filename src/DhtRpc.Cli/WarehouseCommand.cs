@@ -58,13 +58,15 @@ internal static class WarehouseCommand
                     : await warehouses.StoreAsync(k, bytes, r, stop).ConfigureAwait(false);
                 if (result.GetValue(client.Json))
                 {
-                    Console.WriteLine(JsonSerializer.Serialize(new
+                    JsonLine.Print(w =>
                     {
-                        key = k,
-                        target = stored.Target.ToString(),
-                        storedOn = stored.StoredOn.Select(e => e.ToString()),
-                        failures = stored.Failures,
-                    }));
+                        w.WriteStartObject();
+                        w.WriteString("key", k);
+                        w.WriteString("target", stored.Target.ToString());
+                        JsonLine.WriteStrings(w, "storedOn", stored.StoredOn.Select(e => e.ToString()));
+                        JsonLine.WriteStrings(w, "failures", stored.Failures);
+                        w.WriteEndObject();
+                    });
                 }
                 else
                 {
@@ -118,9 +120,23 @@ internal static class WarehouseCommand
                 }
 
                 var text = Encoding.UTF8.GetString(item.Value);
-                Console.WriteLine(result.GetValue(client.Json)
-                    ? JsonSerializer.Serialize(new { key = k, value = text, size = item.Value.Length, from = item.From.ToString() })
-                    : text);
+                if (result.GetValue(client.Json))
+                {
+                    JsonLine.Print(w =>
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("key", k);
+                        w.WriteString("value", text);
+                        w.WriteNumber("size", item.Value.Length);
+                        w.WriteString("from", item.From.ToString());
+                        w.WriteEndObject();
+                    });
+                }
+                else
+                {
+                    Console.WriteLine(text);
+                }
+
                 return CliRunner.Ok;
             },
             cancellationToken));
@@ -190,7 +206,13 @@ internal static class WarehouseCommand
 
                 if (result.GetValue(client.Json))
                 {
-                    Console.WriteLine(JsonSerializer.Serialize(new { key = k, deletedFrom = deleted.Select(d => d.ToString()) }));
+                    JsonLine.Print(w =>
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("key", k);
+                        JsonLine.WriteStrings(w, "deletedFrom", deleted.Select(d => d.ToString()));
+                        w.WriteEndObject();
+                    });
                 }
                 else if (deleted.Count > 0)
                 {
@@ -223,13 +245,7 @@ internal static class WarehouseCommand
 
                 if (result.GetValue(client.Json))
                 {
-                    Console.WriteLine(JsonSerializer.Serialize(new
-                    {
-                        key = k,
-                        target = stats.Target.ToString(),
-                        accessCount = holders.Sum(h => h.Item.AccessCount),
-                        holders = holders.Select(h => new { node = h.Node.ToString(), h.Item.Location, h.Item.Size, h.Item.AccessCount, h.Item.LastAccess, h.Item.Stored }),
-                    }));
+                    WarehouseJsonOutput.Stats(k, stats.Target, holders);
                     return CliRunner.Ok;
                 }
 
@@ -286,7 +302,7 @@ internal static class WarehouseCommand
     {
         if (json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(inventories.Select(i => new { node = i.Node.ToString(), items = i.Items })));
+            WarehouseJsonOutput.Inventories(inventories);
             return;
         }
 

@@ -61,9 +61,6 @@ internal sealed record StudyEntry(
 /// <summary>Builds and reads the JSON documents of the warehouse commands.</summary>
 public static class InventoryPage
 {
-    private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
-    private static readonly JsonSerializerOptions CamelCase = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
     /// <summary>Inventory items from <paramref name="offset"/> whose JSON array stays within <paramref name="maxBytes"/> (at least one item when any is left).</summary>
     public static byte[] Build(IItemStore store, int offset, int maxBytes, string? location)
     {
@@ -73,7 +70,7 @@ public static class InventoryPage
         var candidates = store.List(ItemSpace.Warehouse, offset, 64);
         foreach (var item in candidates)
         {
-            var json = JsonSerializer.SerializeToUtf8Bytes(ToInventoryItem(item, location), Json);
+            var json = JsonSerializer.SerializeToUtf8Bytes(ToInventoryItem(item, location), WarehouseJson.Default.InventoryItem);
             var added = json.Length + (parts.Count > 0 ? 1 : 0);
             if (parts.Count > 0 && size + added > maxBytes)
             {
@@ -119,7 +116,7 @@ public static class InventoryPage
         foreach (var item in store.List(ItemSpace.Warehouse, 0, Math.Min(all, 4096)))
         {
             var entry = ToInventoryItem(item, location);
-            var json = JsonSerializer.Serialize(new StudyEntry(entry.Key, entry.Preview, entry.Size, entry.Stored, entry.AccessCount), Json);
+            var json = JsonSerializer.Serialize(new StudyEntry(entry.Key, entry.Preview, entry.Size, entry.Stored, entry.AccessCount), WarehouseJson.Default.StudyEntry);
             var added = Encoding.UTF8.GetByteCount(json) + (entries.Count > 0 ? 1 : 0);
             var rest = all - listed - 1;
             if (size + added + (rest > 0 ? MarkerRoom : 0) > maxBytes)
@@ -163,7 +160,7 @@ public static class InventoryPage
 
     /// <summary>Reads a LIST reply; empty for the JSON literal null.</summary>
     public static IReadOnlyList<InventoryItem> Parse(ReadOnlySpan<byte> page) =>
-        JsonSerializer.Deserialize<List<InventoryItem>>(page, Json) ?? [];
+        JsonSerializer.Deserialize(page, WarehouseJson.Default.ListInventoryItem) ?? [];
 
     /// <summary>Reads a LIST reply; false when it is not an inventory page (another protocol's reply).</summary>
     public static bool TryParse(byte[] page, out IReadOnlyList<InventoryItem> items) => TryRead(() => Parse(page), out items!);
@@ -191,18 +188,18 @@ public static class InventoryPage
 
     /// <summary>Access statistics of one item (the KEY_STATS reply).</summary>
     public static byte[] KeyStats(StoredItem item, string? location) =>
-        JsonSerializer.SerializeToUtf8Bytes(ToInventoryItem(item, location), Json);
+        JsonSerializer.SerializeToUtf8Bytes(ToInventoryItem(item, location), WarehouseJson.Default.InventoryItem);
 
     /// <summary>Reads a KEY_STATS reply; null when it is empty (the item is not held).</summary>
     public static InventoryItem? ParseKeyStats(ReadOnlySpan<byte> value) =>
-        value.IsEmpty ? null : JsonSerializer.Deserialize<InventoryItem>(value, Json);
+        value.IsEmpty ? null : JsonSerializer.Deserialize(value, WarehouseJson.Default.InventoryItem);
 
     /// <summary>The INFO reply: <paramref name="info"/> as camel-case JSON.</summary>
-    public static byte[] Info(NodeInfo info) => JsonSerializer.SerializeToUtf8Bytes(info, CamelCase);
+    public static byte[] Info(NodeInfo info) => JsonSerializer.SerializeToUtf8Bytes(info, NodeInfoJson.Default.NodeInfo);
 
     /// <summary>Reads an INFO reply.</summary>
     public static NodeInfo? ParseInfo(ReadOnlySpan<byte> value) =>
-        JsonSerializer.Deserialize<NodeInfo>(value, CamelCase);
+        JsonSerializer.Deserialize(value, NodeInfoJson.Default.NodeInfo);
 
     private static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

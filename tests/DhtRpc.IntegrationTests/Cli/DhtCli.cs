@@ -96,9 +96,12 @@ internal sealed class DhtCliProcess : IAsyncDisposable
         }
     }
 
-    public static DhtCliProcess Start(params string[] arguments)
+    public static DhtCliProcess Start(params string[] arguments) => StartProgram(DhtCli.DotnetHost, [DhtCli.DllPath, .. arguments]);
+
+    /// <summary>Starts <paramref name="program"/> (for example the native `dht` executable) with <paramref name="arguments"/>.</summary>
+    public static DhtCliProcess StartProgram(string program, params string[] arguments)
     {
-        var info = new ProcessStartInfo(DhtCli.DotnetHost)
+        var info = new ProcessStartInfo(program)
         {
             WorkingDirectory = RepoPaths.Root,
             RedirectStandardOutput = true,
@@ -106,13 +109,12 @@ internal sealed class DhtCliProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(DhtCli.DllPath);
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
 
-        return new DhtCliProcess(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start"));
+        return new DhtCliProcess(Process.Start(info) ?? throw new InvalidOperationException($"{program} did not start"));
     }
 
     /// <summary>Waits for a stdout line matching <paramref name="match"/>; fails if the process exits or the time is up.</summary>
