@@ -48,6 +48,12 @@ internal static class Orchestrator
             ("ours ping, portable engine", Self("ping-server"), true),
             ("dht-rpc ping", ["node", Path.Combine(js, "ping-server.mjs")], false),
         };
+        if (args.Get("servers") is { } wanted)
+        {
+            var names = wanted.Split(',', StringSplitOptions.TrimEntries);
+            servers = [.. servers.Where(s => names.Contains(s.Name))];
+        }
+
         var pingRuns = servers.ToDictionary(s => s.Name, _ => new List<JsonDocument>());
         for (var round = 0; round < rounds; round++)
         {
@@ -60,8 +66,18 @@ internal static class Orchestrator
             }
         }
 
+        if (args.Get("ping-only") == "true")
+        {
+            foreach (var (name, runs) in pingRuns)
+            {
+                Console.WriteLine($"- {name}: {string.Join(", ", runs.Select(d => Fmt(Get(d, "repliesPerSecond"), "N0")))}");
+            }
+
+            return 0;
+        }
+
         JsonDocument? MedianRun(string name) =>
-            pingRuns[name].OrderBy(d => Get(d, "repliesPerSecond")).ElementAtOrDefault(pingRuns[name].Count / 2);
+            pingRuns.TryGetValue(name, out var runs) ? runs.OrderBy(d => Get(d, "repliesPerSecond")).ElementAtOrDefault(runs.Count / 2) : null;
         var echo = MedianRun("echo");
         var batchedEcho = MedianRun("batched echo");
         var oursPing = MedianRun("ours ping");

@@ -11,11 +11,15 @@ public sealed class SerialSynchronizationContext : SynchronizationContext
 {
     private readonly ConcurrentQueue<(SendOrPostCallback Callback, object? State)> _queue = new();
     /// <summary>Longest a receive thread waits for a busy context before it copies and posts instead.</summary>
+    /// <summary>Items a pool thread runs between chances to hand the context to a receive thread (see <see cref="Drain"/>).</summary>
+    private const int PoolBatch = 64;
+
     private static readonly long MaxInlineWaitTicks = Stopwatch.Frequency / 20_000; // 50 µs
 
     private readonly Action<Exception>? _onError;
     private int _scheduled;
     private int _holderIsSlow; // a brief wait already timed out against the current holder
+    private int _inlineMissed; // a thread that wanted to run inline found the context busy
 
     /// <summary>A context whose unhandled errors go to <paramref name="onError"/>; without one they escape to the thread pool.</summary>
     public SerialSynchronizationContext(Action<Exception>? onError = null)
@@ -35,7 +39,7 @@ public sealed class SerialSynchronizationContext : SynchronizationContext
         _queue.Enqueue((d, state));
         if (Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static self => self.Drain(), this, preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static self => self.Drain(PoolBatch), this, preferLocal: false);
         }
     }
 
@@ -114,7 +118,7 @@ public sealed class SerialSynchronizationContext : SynchronizationContext
             SetSynchronizationContext(previous);
         }
 
-        Drain();
+        Drain(int.MaxValue);
         return true;
     }
 
@@ -127,6 +131,7 @@ public sealed class SerialSynchronizationContext : SynchronizationContext
 
         if (!waitBriefly || Volatile.Read(ref _holderIsSlow) != 0)
         {
+            Volatile.Write(ref _inlineMissed, 1);
             return false;
         }
 
@@ -142,20 +147,30 @@ public sealed class SerialSynchronizationContext : SynchronizationContext
         }
 
         Volatile.Write(ref _holderIsSlow, 1);
+        Volatile.Write(ref _inlineMissed, 1);
         return false;
     }
 
-    /// <summary>Runs queued work until the queue is empty, then releases the context (the caller holds it).</summary>
-    private void Drain()
+    /// <summary>
+    /// Runs queued work until the queue is empty, then releases the context (the caller holds it).
+    /// Every <paramref name="limit"/> items, when a thread failed to run inline meanwhile, it releases
+    /// the context for a moment and hands it over if that thread takes it: a receive thread that
+    /// found the context busy posts its datagrams here, and without the handover the pool would keep
+    /// taking them, answering each with a send of its own instead of the receive loop's batched ones
+    /// (throughput halved, for as long as the flood lasted).
+    /// </summary>
+    private void Drain(int limit)
     {
         var previous = Current;
         SetSynchronizationContext(this);
         try
         {
+            var done = 0;
             while (true)
             {
-                while (_queue.TryDequeue(out var item))
+                while (done < limit && _queue.TryDequeue(out var item))
                 {
+                    done++;
                     try
                     {
                         item.Callback(item.State);
@@ -168,15 +183,45 @@ public sealed class SerialSynchronizationContext : SynchronizationContext
 
                 Volatile.Write(ref _holderIsSlow, 0);
                 Volatile.Write(ref _scheduled, 0);
-                if (_queue.IsEmpty || Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0)
+                if (_queue.IsEmpty)
                 {
                     return;
                 }
+
+                if (done >= limit && Interlocked.Exchange(ref _inlineMissed, 0) == 1 && HandedOver())
+                {
+                    return;
+                }
+
+                if (Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0)
+                {
+                    return;
+                }
+
+                done = 0;
             }
         }
         finally
         {
             SetSynchronizationContext(previous);
         }
+    }
+
+    /// <summary>Waits up to 50 µs, the context released, for another thread to take it; true when one did.</summary>
+    private bool HandedOver()
+    {
+        var spinner = default(SpinWait);
+        var deadline = Stopwatch.GetTimestamp() + MaxInlineWaitTicks;
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            if (Volatile.Read(ref _scheduled) != 0)
+            {
+                return true;
+            }
+
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+
+        return false;
     }
 }

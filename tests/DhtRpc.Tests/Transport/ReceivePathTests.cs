@@ -103,4 +103,50 @@ public sealed class ReceivePathTests
         Assert.Equal(3 * perThread, ran);
         Assert.Equal(Enumerable.Range(0, perThread), posted);
     }
+
+    [Fact]
+    public void APoolThreadLetsTheContextGoBetweenBatchesSoAReceiveThreadGetsBackIn()
+    {
+        // A receive thread that failed once posts its work; the pool must not keep the context for
+        // the whole backlog, or the receive thread never runs inline again while traffic lasts.
+        var context = new SerialSynchronizationContext();
+        const int backlog = 1000;
+        var ran = 0;
+        var order = new List<int>();
+        using var release = new ManualResetEventSlim();
+        context.Post(_ => release.Wait(TimeSpan.FromSeconds(30)), null);
+        for (var i = 0; i < backlog; i++)
+        {
+            var copy = i;
+            context.Post(_ =>
+            {
+                // 20 µs each, like answering a datagram: 20 ms in all, so the receive thread is
+                // scheduled at some batch boundary however the cores are shared.
+                var until = System.Diagnostics.Stopwatch.GetTimestamp() + (System.Diagnostics.Stopwatch.Frequency / 50_000);
+                while (System.Diagnostics.Stopwatch.GetTimestamp() < until)
+                {
+                }
+
+                order.Add(copy);
+                ran++;
+            }, null);
+        }
+
+        var ranBeforeInline = -1;
+        var receiver = new Thread(() =>
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (DateTime.UtcNow < deadline && !context.TryRunInline((_, _) => ranBeforeInline = ran, 0, [1]))
+            {
+                Thread.SpinWait(10);
+            }
+        });
+        receiver.Start();
+        release.Set();
+        receiver.Join();
+
+        Assert.InRange(ranBeforeInline, 0, backlog - 1); // got in while posted work was still queued
+        Assert.Equal(backlog, ran); // and the inline run drained the rest, in order
+        Assert.Equal(Enumerable.Range(0, backlog), order);
+    }
 }
