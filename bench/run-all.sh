@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Produces docs/benchmarks.md from real runs: BenchmarkDotNet micro-benchmarks, then the side-by-side
-# comparison with npm dht-rpc 6.27.0. Run it on a quiet machine; it takes about ten minutes.
+# comparison with npm dht-rpc 6.27.0, lookups after churn and one-shot client start-up. Run it on a
+# quiet machine; it takes about half an hour.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=docs/benchmarks.md
@@ -25,4 +26,8 @@ dotnet run -c Release --project bench/DhtRpc.Benchmarks -- --quick
 } > "$out"
 
 dotnet run -c Release --project bench/DhtRpc.SideBySide -- --nodes 500 --lookups 200 --load-seconds 5 --window 64 --storage-nodes 30 --storage-ops 100 --json-size 1024 --out "$out"
+dotnet run -c Release --project bench/DhtRpc.SideBySide -- churn --kill 0,10,30,50 --lookups 10 --plot docs/churn.png --out "$out"
+dotnet publish src/DhtRpc.Cli -c Release -o bench/.native-dht
+dotnet build -c Release src/DhtRpc.Cli
+dotnet run -c Release --project bench/DhtRpc.SideBySide -- cli --dht bench/.native-dht/dht --rounds 21 --out "$out"
 echo "wrote $out"

@@ -16,6 +16,7 @@ return mode switch
     "swarm" => await OurNodes.SwarmAsync(options).ConfigureAwait(false),
     "storage" => await OurNodes.StorageAsync(options).ConfigureAwait(false),
     "churn" => await ChurnBench.RunAsync(options).ConfigureAwait(false),
+    "cli" => await CliBench.RunAsync(options).ConfigureAwait(false),
     "churn-host" => await ChurnNodes.HostAsync(options).ConfigureAwait(false),
     "churn-client" => await ChurnNodes.ClientAsync(options).ConfigureAwait(false),
     _ => Args.Usage($"unknown mode '{mode}'"),
