@@ -30,6 +30,8 @@ public sealed partial class DhtNode
 
     Task IQueryHost.RunOnContextAsync(Action action) => _context.RunAsync(action);
 
+    bool IQueryHost.Hedging => Options.Hedging is not null;
+
     TimeSpan? IQueryHost.SlowVisitAfter =>
         Options.Hedging is { } hedging && Io.RoundTrips.Upper(hedging.Deviations) is { } upper
             ? (upper < hedging.Min ? hedging.Min : upper > hedging.Max ? hedging.Max : upper)

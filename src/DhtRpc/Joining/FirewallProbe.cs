@@ -58,7 +58,8 @@ internal sealed partial class FirewallProbe
 
         var serverPort = _io.ServerSocket.LocalEndpoint.Port;
         var probe = _io.ServerSocketProbe ??= [];
-        var replies = await RequestAllAsync(nodes).ConfigureAwait(true);
+        var wanted = nodes.Count >= WantedNodes ? 3 : 1;
+        var replies = await RequestAllAsync(nodes, reply => probe.Contains(reply.From.Endpoint.Address), wanted).ConfigureAwait(true);
         _io.ServerSocketProbe = null;
 
         var count = 0;
@@ -71,23 +72,29 @@ internal sealed partial class FirewallProbe
             }
         }
 
-        var firewalled = count < (nodes.Count >= WantedNodes ? 3 : 1) ||
+        var firewalled = count < wanted ||
             sampler.Host is null || natHost() != sampler.Host || sampler.Port == 0 || sampler.Port != serverPort;
         LogResult(_logger, nodes.Count, replies.Count, count, firewalled);
         return firewalled;
     }
 
-    private Task<List<DhtResponse>> RequestAllAsync(List<DhtPeer> nodes)
+    /// <summary>
+    /// PING_NAT to every node; done when all have answered or failed, or as soon as
+    /// <paramref name="wanted"/> replies reached our server socket: the verdict cannot change then,
+    /// and a dead node among the asked would otherwise hold the join up for all its retries.
+    /// </summary>
+    private Task<List<DhtResponse>> RequestAllAsync(List<DhtPeer> nodes, Func<DhtResponse, bool> reachedServer, int wanted)
     {
         var value = ServerPortValue(_io);
         var replies = new List<DhtResponse>();
         var tcs = new TaskCompletionSource<List<DhtResponse>>(TaskCreationOptions.RunContinuationsAsynchronously);
         var missing = nodes.Count;
+        var reached = 0;
         void Done()
         {
-            if (--missing == 0)
+            if (--missing == 0 || reached >= wanted)
             {
-                tcs.TrySetResult(replies);
+                tcs.TrySetResult([.. replies]);
             }
         }
 
@@ -100,6 +107,7 @@ internal sealed partial class FirewallProbe
                 (reply, _) =>
                 {
                     replies.Add(reply);
+                    reached += reachedServer(reply) ? 1 : 0;
                     Done();
                 },
                 (_, _) => Done());

@@ -239,23 +239,29 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
         request.SlowAfter = _force ? null : _host.SlowVisitAfter;
     }
 
+    /// <summary>
+    /// First cycle: the visit turns slow (frees its slot). Second, when hedging: the walk may end
+    /// without it, even with fewer than k replies (else it would wait out all its retries).
+    /// </summary>
     private void OnCycle(OutgoingRequest request)
     {
-        request.OnCycle = null;
-        _slow++;
-        _slowVisits.Add(request);
+        var turnedSlow = _slowVisits.OnCycle(request);
+        request.OnCycle = turnedSlow && _host.Hedging ? request.OnCycle : null;
+        _slow += turnedSlow ? 1 : -1;
+        _inflight -= turnedSlow ? 0 : 1;
         ReadMore();
     }
 
     private void Decrement(OutgoingRequest request)
     {
-        if (request.OnCycle is null)
+        request.OnCycle = null;
+        switch (_slowVisits.Settle(request))
         {
-            _slow--;
-        }
-        else
-        {
-            request.OnCycle = null;
+            case VisitState.GivenUp:
+                return; // already out of the counts
+            case VisitState.Slow:
+                _slow--;
+                break;
         }
 
         _inflight--;

@@ -42,6 +42,9 @@ internal interface IQueryHost
     /// <summary>A session for a query that brings none.</summary>
     DhtSession CreateSession();
 
+    /// <summary>True when walks hedge (<see cref="DhtNodeOptions.Hedging"/>): slow visits are given up after their first full timeout.</summary>
+    bool Hedging { get; }
+
     /// <summary>How long a visit may go unanswered before it stops holding the walk up; null = until its first timeout.</summary>
     TimeSpan? SlowVisitAfter { get; }
 

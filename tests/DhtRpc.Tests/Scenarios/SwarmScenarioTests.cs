@@ -193,7 +193,7 @@ public sealed class SwarmScenarioTests
     public void Scenario13_Timeouts()
     {
         const ulong nope = 52;
-        var swarm = new SimulatedSwarm(seed: 13).Make(3);
+        var swarm = new SimulatedSwarm(seed: 13).Make(3, new DhtNodeOptions { Hedging = null }); // dht-rpc's timing: every retry awaited
         var (a, b) = (swarm[1], swarm[2]);
         var tries = IgnoreCommand(b, nope);
 
@@ -208,7 +208,7 @@ public sealed class SwarmScenarioTests
     public void Scenario14_TimeoutsDownHintsDisabled()
     {
         const ulong nope = Commands.DownHint;
-        var swarm = new SimulatedSwarm(seed: 14).Make(3, new DhtNodeOptions { SendDownHints = false });
+        var swarm = new SimulatedSwarm(seed: 14).Make(3, new DhtNodeOptions { SendDownHints = false, Hedging = null }); // dht-rpc's timing
         var (a, b) = (swarm[1], swarm[2]);
         var tries = IgnoreCommand(b, nope);
 
@@ -327,7 +327,7 @@ public sealed class SwarmScenarioTests
     public void Scenario20_TimeoutsWhenCommitting()
     {
         const ulong nope = 41;
-        var swarm = new SimulatedSwarm(seed: 20).Make(3);
+        var swarm = new SimulatedSwarm(seed: 20).Make(3, new DhtNodeOptions { Hedging = null }); // dht-rpc's timing: every retry awaited
         var (a, b) = (swarm[1], swarm[2]);
         var tries = IgnoreCommand(b, nope);
 
