@@ -27,6 +27,7 @@ dotnet run -c Release --project bench/DhtRpc.Benchmarks -- --quick
 
 dotnet run -c Release --project bench/DhtRpc.SideBySide -- --nodes 500 --lookups 200 --load-seconds 5 --window 64 --storage-nodes 30 --storage-ops 100 --json-size 1024 --out "$out"
 dotnet run -c Release --project bench/DhtRpc.SideBySide -- churn --kill 0,10,30,50 --lookups 10 --plot docs/churn.png --out "$out"
+dotnet run -c Release --project bench/DhtRpc.SideBySide -- scale --sizes 100,500,1000,2000 --lookups 100 --plot docs/scale.png --out "$out"
 dotnet publish src/DhtRpc.Cli -c Release -o bench/.native-dht
 dotnet build -c Release src/DhtRpc.Cli
 dotnet run -c Release --project bench/DhtRpc.SideBySide -- cli --dht bench/.native-dht/dht --rounds 21 --out "$out"

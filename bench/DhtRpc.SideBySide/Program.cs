@@ -17,6 +17,7 @@ return mode switch
     "storage" => await OurNodes.StorageAsync(options).ConfigureAwait(false),
     "churn" => await ChurnBench.RunAsync(options).ConfigureAwait(false),
     "cli" => await CliBench.RunAsync(options).ConfigureAwait(false),
+    "scale" => await ScaleBench.RunAsync(options).ConfigureAwait(false),
     "churn-host" => await ChurnNodes.HostAsync(options).ConfigureAwait(false),
     "churn-client" => await ChurnNodes.ClientAsync(options).ConfigureAwait(false),
     _ => Args.Usage($"unknown mode '{mode}'"),
