@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace DhtRpc.SideBySide;
 
@@ -9,12 +8,7 @@ internal static class ChurnReport
     public static string Render(Dictionary<(string Impl, int Share), List<ChurnSample>> results, int[] shares, int nodes, int processes, int lookups, TimeSpan settle, Args args)
     {
         var inv = CultureInfo.InvariantCulture;
-        var text = new StringBuilder();
-        var command = "dotnet run -c Release --project bench/DhtRpc.SideBySide -- " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
-        text.AppendLine(inv, $"## Lookups after churn, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
-        text.AppendLine();
-        text.AppendLine(inv, $"Machine: {Orchestrator.CpuModel()}, {Environment.ProcessorCount} cores; .NET {Environment.Version}; node {Orchestrator.NodeVersion()}. Command: `{command.Trim()}`");
-        text.AppendLine();
+        var text = Orchestrator.SectionHeader("Lookups after churn").AppendLine().AppendLine();
         text.AppendLine(inv, $"Per implementation and churn share, a new network: a bootstrapper process, {nodes} nodes (`ephemeral: false`) in {processes} processes, {settle.TotalSeconds:0.#} s to settle, then the given share of those processes killed with SIGKILL and, right after, {lookups} fresh client processes one after the other, each joining through the bootstrapper (ephemeral, as a one-shot client is) and running one FIND_NODE of a random target. *Lookup* is the FIND_NODE alone, *join* the time to `fullyBootstrapped`, *process* the client's whole life from spawn to exit. A lookup counts as found when it ended with at least one closest reply.");
         text.AppendLine();
         text.AppendLine("| killed | measurement | ours | dht-rpc | ours / theirs |");

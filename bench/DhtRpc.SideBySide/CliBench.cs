@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 
 namespace DhtRpc.SideBySide;
 
@@ -48,12 +47,8 @@ internal static class CliBench
                 }
             }
 
-            var text = new StringBuilder();
             var inv = CultureInfo.InvariantCulture;
-            text.AppendLine(inv, $"## One-shot client processes, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
-            text.AppendLine();
-            text.AppendLine(inv, $"Machine: {Orchestrator.CpuModel()}, {Environment.ProcessorCount} cores; .NET {Environment.Version}; node {Orchestrator.NodeVersion()}. Command: `dotnet run -c Release --project bench/DhtRpc.SideBySide -- {string.Join(' ', Environment.GetCommandLineArgs().Skip(1))}`");
-            text.AppendLine();
+            var text = Orchestrator.SectionHeader("One-shot client processes").AppendLine().AppendLine();
             text.AppendLine(inv, $"A stable network of {nodes} nodes and a bootstrapper (our processes); each command run {rounds} times, all commands in turn; wall time from spawn to exit.");
             text.AppendLine();
             text.AppendLine("| command | median (ms) | min | max | median / node client's |");

@@ -320,6 +320,17 @@ internal static class Orchestrator
         }
     }
 
+    /// <summary>"## TITLE, date UTC", a blank line, then the machine and the command that produced the section.</summary>
+    internal static StringBuilder SectionHeader(string title)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        text.AppendLine(inv, $"## {title}, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        text.AppendLine();
+        text.Append(inv, $"Machine: {CpuModel()}, {Environment.ProcessorCount} cores; .NET {Environment.Version}; node {NodeVersion()}. Command: `dotnet run -c Release --project bench/DhtRpc.SideBySide -- {string.Join(' ', Environment.GetCommandLineArgs().Skip(1))}`");
+        return text;
+    }
+
     internal static double? Get(JsonDocument? doc, string name) =>
         doc is not null && doc.RootElement.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
 

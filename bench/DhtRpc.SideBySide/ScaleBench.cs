@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using ScottPlot;
 
@@ -34,11 +33,9 @@ internal static class ScaleBench
             ("bootstrap time, waves of 10 (s)", "bootstrapSeconds", 1, "0.00"),
             ("lookup latency median (ms)", "lookupMedianMs", 1, "0.00"),
         };
-        var text = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
-        text.AppendLine(inv, $"## Against network size, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
-        text.AppendLine();
-        text.AppendLine(inv, $"Machine: {Orchestrator.CpuModel()}, {Environment.ProcessorCount} cores; .NET {Environment.Version}; node {Orchestrator.NodeVersion()}. Command: `dotnet run -c Release --project bench/DhtRpc.SideBySide -- {string.Join(' ', Environment.GetCommandLineArgs().Skip(1))}`. Each cell is one `swarm` process (as in the side-by-side table): N nodes in one process joining in waves of 10, RSS after a full collection minus the RSS with the bootstrapper alone, divided by N; then {lookups} findNode lookups of random targets.");
+        var text = Orchestrator.SectionHeader("Against network size");
+        text.AppendLine(inv, $". Each cell is one `swarm` process (as in the side-by-side table): N nodes in one process joining in waves of 10, RSS after a full collection minus the RSS with the bootstrapper alone, divided by N; then {lookups} findNode lookups of random targets.");
         text.AppendLine();
         text.AppendLine("| N | measurement | ours | dht-rpc | ours / theirs |");
         text.AppendLine("|---:|---|---:|---:|---:|");
