@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace DhtRpc.SideBySide;
 
 /// <summary>One fresh client's figures after churn (milliseconds); Error is set when it found nothing.</summary>
-internal sealed record ChurnSample(double? JoinMs, double? LookupMs, double ProcessMs, int Closest, string? Error)
+internal sealed record ChurnSample(double? JoinMs, double? LookupMs, double ProcessMs, int Closest, string? Error, double? GetMs = null, bool? GetFound = null)
 {
     public bool Found => Error is null && Closest > 0;
 }
@@ -28,6 +28,7 @@ internal static class ChurnBench
         var processes = args.Int("processes", 10);
         var lookups = args.Int("lookups", 10);
         var settle = TimeSpan.FromSeconds(args.Double("settle-s", 3));
+        var gets = args.Get("gets") == "true";
         var shares = (args.Get("kill") ?? "0,10,30,50").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var impls = new (string Name, string[] Host, string[] Client)[]
         {
@@ -46,7 +47,7 @@ internal static class ChurnBench
             foreach (var (name, host, client) in impls)
             {
                 Console.Error.WriteLine($"[churn] {name}, {share}% of {nodes} nodes killed");
-                results[(name, share)] = await RunOneAsync(host, client, nodes, processes, share, lookups, settle).ConfigureAwait(false);
+                results[(name, share)] = await RunOneAsync(host, client, nodes, processes, share, lookups, settle, gets).ConfigureAwait(false);
             }
         }
 
@@ -67,13 +68,15 @@ internal static class ChurnBench
         return 0;
     }
 
-    private static async Task<List<ChurnSample>> RunOneAsync(string[] host, string[] client, int nodes, int processes, int share, int lookups, TimeSpan settle)
+    /// <param name="gets">Storage hosts; before the kill one client stores a document per lookup, and each fresh client then also gets one.</param>
+    private static async Task<List<ChurnSample>> RunOneAsync(string[] host, string[] client, int nodes, int processes, int share, int lookups, TimeSpan settle, bool gets)
     {
         var started = new List<Process>();
         var samples = new List<ChurnSample>();
         try
         {
-            var boot = Orchestrator.Start([.. host, "--bootstrapper", "true"], redirectInput: true);
+            string[] storage = gets ? ["--storage", "true"] : [];
+            var boot = Orchestrator.Start([.. host, "--bootstrapper", "true", .. storage], redirectInput: true);
             started.Add(boot);
             var port = await Orchestrator.ReadReadyAsync(boot, TimeSpan.FromSeconds(60)).ConfigureAwait(false)
                 ?? throw new InvalidOperationException("the bootstrapper did not start");
@@ -82,7 +85,7 @@ internal static class ChurnBench
             for (var p = 0; p < processes; p++)
             {
                 var count = (nodes / processes) + (p < nodes % processes ? 1 : 0);
-                hosts.Add(Orchestrator.Start([.. host, "--bootstrap", bootstrap, "--nodes", count.ToString(CultureInfo.InvariantCulture)], redirectInput: true));
+                hosts.Add(Orchestrator.Start([.. host, "--bootstrap", bootstrap, "--nodes", count.ToString(CultureInfo.InvariantCulture), .. storage], redirectInput: true));
             }
 
             started.AddRange(hosts);
@@ -93,6 +96,16 @@ internal static class ChurnBench
             }
 
             await Task.Delay(settle).ConfigureAwait(false);
+            var keys = new List<string>();
+            if (gets)
+            {
+                var stored = await Orchestrator.RunJsonAsync([.. client, "--bootstrap", bootstrap, "--put", lookups.ToString(CultureInfo.InvariantCulture), "--timeout-ms", "60000"], TimeSpan.FromSeconds(120)).ConfigureAwait(false);
+                if (stored is not null && stored.RootElement.TryGetProperty("keys", out var list))
+                {
+                    keys.AddRange(list.EnumerateArray().Select(k => k.GetString()!));
+                }
+            }
+
             var kill = (int)Math.Round(processes * share / 100.0);
             foreach (var victim in hosts.OrderBy(_ => Random.Shared.Next()).Take(kill))
             {
@@ -102,7 +115,8 @@ internal static class ChurnBench
             for (var i = 0; i < lookups; i++)
             {
                 var clock = Stopwatch.StartNew();
-                var doc = await Orchestrator.RunJsonAsync([.. client, "--bootstrap", bootstrap, "--timeout-ms", "60000"], TimeSpan.FromSeconds(120)).ConfigureAwait(false);
+                string[] get = keys.Count > 0 ? ["--get", keys[i % keys.Count]] : [];
+                var doc = await Orchestrator.RunJsonAsync([.. client, "--bootstrap", bootstrap, "--timeout-ms", "60000", .. get], TimeSpan.FromSeconds(120)).ConfigureAwait(false);
                 samples.Add(ToSample(doc, clock.Elapsed.TotalMilliseconds));
             }
         }
@@ -127,6 +141,7 @@ internal static class ChurnBench
 
         var error = doc.RootElement.TryGetProperty("error", out var e) ? e.GetString() : null;
         var closest = doc.RootElement.TryGetProperty("closest", out var c) ? c.GetInt32() : 0;
-        return new ChurnSample(Orchestrator.Get(doc, "joinMs"), Orchestrator.Get(doc, "lookupMs"), processMs, closest, error);
+        bool? found = doc.RootElement.TryGetProperty("found", out var f) ? f.GetBoolean() : null;
+        return new ChurnSample(Orchestrator.Get(doc, "joinMs"), Orchestrator.Get(doc, "lookupMs"), processMs, closest, error, Orchestrator.Get(doc, "getMs"), found);
     }
 }

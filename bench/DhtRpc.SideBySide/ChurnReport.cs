@@ -10,6 +10,12 @@ internal static class ChurnReport
         var inv = CultureInfo.InvariantCulture;
         var text = Orchestrator.SectionHeader("Lookups after churn").AppendLine().AppendLine();
         text.AppendLine(inv, $"Per implementation and churn share, a new network: a bootstrapper process, {nodes} nodes (`ephemeral: false`) in {processes} processes, {settle.TotalSeconds:0.#} s to settle, then the given share of those processes killed with SIGKILL and, right after, {lookups} fresh client processes one after the other, each joining through the bootstrapper (ephemeral, as a one-shot client is) and running one FIND_NODE of a random target. *Lookup* is the FIND_NODE alone, *join* the time to `fullyBootstrapped`, *process* the client's whole life from spawn to exit. A lookup counts as found when it ended with at least one closest reply.");
+        if (results.Values.Any(list => list.Any(s => s.GetFound is not null)))
+        {
+            text.AppendLine();
+            text.AppendLine("Gets (`--gets true`): every node is a storage node (ours: `StorageNode` in memory; dht-rpc: the study's store, command 0 with a token, command 1 to read); before the kill one client stores a 1 KiB JSON document per lookup, and each fresh client, after its lookup, gets one of them, checked against its hash.");
+        }
+
         text.AppendLine();
         text.AppendLine("| killed | measurement | ours | dht-rpc | ours / theirs |");
         text.AppendLine("|---:|---|---:|---:|---:|");
@@ -30,6 +36,12 @@ internal static class ChurnReport
             Row("join p90", s => s.JoinMs, 0.9);
             Row("client process median", s => s.ProcessMs, 0.5);
             text.AppendLine(inv, $"| {share}% | lookups that found nodes | {ours.Count(s => s.Found)}/{ours.Count} | {theirs.Count(s => s.Found)}/{theirs.Count} | |");
+            if (ours.Concat(theirs).Any(s => s.GetFound is not null))
+            {
+                Row("get median", s => s.GetMs, 0.5);
+                Row("get p90", s => s.GetMs, 0.9);
+                text.AppendLine(inv, $"| {share}% | gets that found the document | {ours.Count(s => s.GetFound == true)}/{ours.Count} | {theirs.Count(s => s.GetFound == true)}/{theirs.Count} | |");
+            }
         }
 
         text.AppendLine();
@@ -53,5 +65,5 @@ internal static class ChurnReport
     private static string Describe(ChurnSample s) =>
         s.Error is { } error
             ? FormattableString.Invariant($"failed ({error}, {s.ProcessMs:0} ms)")
-            : FormattableString.Invariant($"{s.LookupMs:0}/{s.JoinMs:0}/{s.ProcessMs:0}/{s.Closest}");
+            : FormattableString.Invariant($"{s.LookupMs:0}/{s.JoinMs:0}/{s.ProcessMs:0}/{s.Closest}") + (s.GetFound is { } found ? FormattableString.Invariant($"/get {s.GetMs:0}{(found ? "" : " not found")}") : "");
 }

@@ -2,7 +2,7 @@
 // and an ephemeral client doing the study's insert (query + commit) and retrieve (first reply hashing to the
 // key). Prints one JSON line with puts and gets per second.
 import { DHT, bootstrapper, dhtRpcVersion, args, num, withTimeout, destroyAll } from './common.mjs'
-import crypto from 'node:crypto'
+import { kv, documentOf as studyDocument, put as studyPut, get as studyGet } from './study-store.mjs'
 
 const a = args()
 const count = num(a.nodes, 30)
@@ -11,21 +11,6 @@ const size = num(a.size, 1024)
 const wave = num(a.wave, 10)
 const budget = num(a['timeout-ms'], 120000)
 const started = Date.now()
-const sha256 = (b) => crypto.createHash('sha256').update(b).digest()
-
-function kv (dht) {
-  const store = new Map()
-  dht.on('request', (req) => {
-    if (req.command === 0) {
-      if (req.token && req.value && req.target) store.set(req.target.toString('hex'), req.value)
-      req.reply(null)
-    } else if (req.command === 1) {
-      req.reply(req.target ? store.get(req.target.toString('hex')) || null : null)
-    } else {
-      req.reply(req.value)
-    }
-  })
-}
 
 const boot = await bootstrapper(0)
 kv(boot)
@@ -44,34 +29,9 @@ while (nodes.length < count) {
 const client = new DHT({ bootstrap, ephemeral: true, host: '127.0.0.1' })
 await client.fullyBootstrapped()
 
-function documentOf (i) {
-  const head = JSON.stringify({ i, pad: '' })
-  return Buffer.from(JSON.stringify({ i, pad: 'x'.repeat(Math.max(0, size - head.length)) }), 'utf8')
-}
-
-async function put (value) {
-  const target = sha256(value)
-  let accepted = 0
-  const commit = async (reply, dht) => {
-    const res = await dht.request({ token: reply.token, target, command: 0, value }, reply.from)
-    if (res.error === 0) accepted++
-    return res
-  }
-  const q = client.query({ target, command: 0, value }, { commit })
-  await q.finished()
-  return { target, accepted }
-}
-
-async function get (target) {
-  const q = client.query({ target, command: 1 })
-  for await (const reply of q) {
-    if (reply.value && sha256(reply.value).equals(target)) {
-      q.destroy()
-      return reply.value
-    }
-  }
-  return null
-}
+const documentOf = (i) => studyDocument(i, size)
+const put = (value) => studyPut(client, value)
+const get = (target) => studyGet(client, target)
 
 const keys = []
 let putFailures = 0
