@@ -20,24 +20,7 @@ internal static class ClientNode
     {
         await using var probe = new DhtNode(new DhtNodeOptions { Host = host, Ephemeral = true });
         await probe.FullyBootstrappedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        var attempts = bootstrap.Select(async entry =>
-        {
-            if (ResolveEntry(entry) is not { } endpoint)
-            {
-                return null;
-            }
-
-            try
-            {
-                var started = Stopwatch.GetTimestamp();
-                var reply = await probe.PingAsync(endpoint, options: ProbeRequest, cancellationToken: cancellationToken).ConfigureAwait(false);
-                return new BootstrapAnswer(entry, endpoint, reply.From.Id, Stopwatch.GetElapsedTime(started));
-            }
-            catch (DhtException)
-            {
-                return null;
-            }
-        }).ToList();
+        var attempts = bootstrap.Select(entry => TryPingAsync(probe, entry, cancellationToken)).ToList();
         var answers = await Task.WhenAll(attempts).ConfigureAwait(false);
         return answers.OfType<BootstrapAnswer>().ToList();
     }
@@ -78,22 +61,11 @@ internal static class ClientNode
     /// <summary>True as soon as one entry answers a ping; false once all of them have failed.</summary>
     private static async Task<bool> AnyAnswersAsync(DhtNode node, IReadOnlyList<string> bootstrap, CancellationToken cancellationToken)
     {
-        var pending = bootstrap.Select(ResolveEntry).OfType<Ipv4Endpoint>().Select(async endpoint =>
-        {
-            try
-            {
-                await node.PingAsync(endpoint, options: ProbeRequest, cancellationToken: cancellationToken).ConfigureAwait(false);
-                return true;
-            }
-            catch (DhtException)
-            {
-                return false;
-            }
-        }).ToList();
+        var pending = bootstrap.Select(entry => TryPingAsync(node, entry, cancellationToken)).ToList();
         while (pending.Count > 0)
         {
             var done = await Task.WhenAny(pending).ConfigureAwait(false);
-            if (await done.ConfigureAwait(false))
+            if (await done.ConfigureAwait(false) is not null)
             {
                 return true;
             }
@@ -102,6 +74,26 @@ internal static class ClientNode
         }
 
         return false;
+    }
+
+    /// <summary>Pings one bootstrap entry from <paramref name="node"/>; null when it does not resolve or does not answer.</summary>
+    private static async Task<BootstrapAnswer?> TryPingAsync(DhtNode node, string entry, CancellationToken cancellationToken)
+    {
+        if (ResolveEntry(entry) is not { } endpoint)
+        {
+            return null;
+        }
+
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            var reply = await node.PingAsync(endpoint, options: ProbeRequest, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new BootstrapAnswer(entry, endpoint, reply.From.Id, Stopwatch.GetElapsedTime(started));
+        }
+        catch (DhtException)
+        {
+            return null;
+        }
     }
 
     public static CliException Unreachable(IReadOnlyList<string> bootstrap) => new(bootstrap.Count == 1

@@ -80,8 +80,8 @@ internal sealed partial class FirewallProbe
 
     /// <summary>
     /// PING_NAT to every node; done when all have answered or failed, or as soon as
-    /// <paramref name="wanted"/> replies reached our server socket: the verdict cannot change then,
-    /// and a dead node among the asked would otherwise hold the join up for all its retries.
+    /// <paramref name="wanted"/> replies reached our server socket (enough to decide): a dead node
+    /// among the asked would otherwise hold the join up for all its retries.
     /// </summary>
     private Task<List<DhtResponse>> RequestAllAsync(List<DhtPeer> nodes, Func<DhtResponse, bool> reachedServer, int wanted)
     {
