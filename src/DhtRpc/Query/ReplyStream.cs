@@ -68,8 +68,28 @@ internal sealed class ReplyStream<T>
                 yield break;
             }
 
-            await wait.WaitAsync(cancellationToken).ConfigureAwait(true);
+            // Not wait.WaitAsync(token): its continuation would run on the thread pool before the
+            // reader's context got it back, a hop that lets a simulation's clock run ahead of the
+            // reply under load. A cancelled token wakes the reader here instead.
+            using (cancellationToken.Register(static s => ((ReplyStream<T>)s!).WakeReader(), this))
+            {
+                await wait.ConfigureAwait(true);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
         }
+    }
+
+    private void WakeReader()
+    {
+        TaskCompletionSource? waiter;
+        lock (_gate)
+        {
+            waiter = _waiter;
+            _waiter = null;
+        }
+
+        waiter?.TrySetResult();
     }
 
     private (bool HasItem, T? Item, Task? Wait) TryTake()
