@@ -56,6 +56,12 @@ public sealed record DhtNodeOptions
     public Query.HedgingOptions? Hedging { get; init; } = new();
 
     /// <summary>
+    /// Request budgets, reply-size and byte caps towards unproven addresses, and routing diversity
+    /// (see docs/limits.md); null applies none, as dht-rpc does.
+    /// </summary>
+    public Limits.NodeLimits? Limits { get; init; } = new();
+
+    /// <summary>
     /// Where the node learns of network interface changes (raising <see cref="DhtNode.NetworkChanged"/>);
     /// null uses the transport's (the operating system's for real UDP, none for a simulated network).
     /// </summary>
