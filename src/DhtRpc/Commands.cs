@@ -30,4 +30,12 @@ public static class ErrorCodes
 
     /// <summary>The token the request carried is not valid for the sender.</summary>
     public const ulong InvalidToken = 2;
+
+    /// <summary>
+    /// The reply is larger than this node sends to an address that has not proven it receives there
+    /// (an extension of this library, in the range dht-rpc keeps): the error carries a token, and the
+    /// same request sent again with it is answered in full. This library's queries and requests do so
+    /// by themselves.
+    /// </summary>
+    public const ulong TokenRequired = 15;
 }

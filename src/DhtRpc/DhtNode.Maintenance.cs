@@ -109,6 +109,7 @@ public sealed partial class DhtNode
         }
 
         _lastTickTimestamp = now;
+        Io.Budgets?.Sweep();
         if (!Bootstrapped || Suspended || Destroyed)
         {
             return;

@@ -55,6 +55,11 @@ public sealed partial class DhtNode
         switch (datagram[0])
         {
             case MessageType.Request:
+                if (Io.Budgets is { } budgets && budgets.Applies(from.Address) && !TakeRequestBudget(budgets, from))
+                {
+                    return;
+                }
+
                 if (!RequestMessage.TryDecode(datagram, out var request))
                 {
                     Stats.Dropped.Malformed++;
@@ -75,6 +80,22 @@ public sealed partial class DhtNode
             default:
                 Stats.Dropped.UnknownType++;
                 return;
+        }
+    }
+
+    /// <summary>Charges a request to its source's budget and the global one; false (counted) when over either.</summary>
+    private bool TakeRequestBudget(Limits.SourceBudgets budgets, Ipv4Endpoint from)
+    {
+        switch (budgets.TakeRequest(from.Address))
+        {
+            case Limits.RequestVerdict.OverSourceRate:
+                Stats.Limited.RequestsOverSourceRate++;
+                return false;
+            case Limits.RequestVerdict.OverGlobalRate:
+                Stats.Limited.RequestsOverGlobalRate++;
+                return false;
+            default:
+                return true;
         }
     }
 
@@ -115,7 +136,7 @@ public sealed partial class DhtNode
         var handler = RequestHandler;
         if (handler is null)
         {
-            Io.SendReply(socket, message.Tid, from, ReplyParams.CloserTo(target, ErrorCodes.UnknownCommand));
+            Io.SendReply(socket, message.Tid, from, ReplyParams.CloserTo(target, ErrorCodes.UnknownCommand) with { Proven = message.HasToken });
             return;
         }
 
@@ -156,6 +177,11 @@ public sealed partial class DhtNode
         Io.RecordRoundTrip(request, rtt);
         var response = new DhtResponse(message, new DhtPeer(from, ValidatedId(message.Id, from)), rtt);
         _keeper.AddNodeFromNetwork(!external, response.From, response.To);
+        if (response.Error == ErrorCodes.TokenRequired && response.Token is { } token && Io.Reissue(request, token))
+        {
+            return;
+        }
+
         request.OnResponse?.Invoke(response, request);
     }
 

@@ -38,20 +38,15 @@ internal sealed class BuiltInCommands : IDisposable
     /// <summary>Answers one internal request that arrived on <paramref name="socket"/>.</summary>
     public void Handle(IDatagramSocket socket, in RequestMessage message, Ipv4Endpoint from, NodeId? target)
     {
+        // A valid token (checked before dispatch) proves the requester receives at its address.
+        var proven = message.HasToken;
         switch (message.Command)
         {
             case Commands.Ping:
-                _io.SendReply(socket, message.Tid, from, ReplyParams.Empty);
+                _io.SendReply(socket, message.Tid, from, ReplyParams.Empty with { Proven = proven });
                 return;
             case Commands.PingNat:
-                // Answer on the port the requester names: proves whether that socket takes unsolicited traffic.
-                if (message.Value.Length < 2 || BinaryPrimitives.ReadUInt16LittleEndian(message.Value) is not (> 0 and var port))
-                {
-                    _stats.Dropped.Malformed++;
-                    return;
-                }
-
-                _io.SendReply(socket, message.Tid, from.WithPort(port), ReplyParams.Empty);
+                OnPingNat(socket, message, from, proven);
                 return;
             case Commands.FindNode:
                 if (target is null)
@@ -60,7 +55,7 @@ internal sealed class BuiltInCommands : IDisposable
                     return;
                 }
 
-                _io.SendReply(socket, message.Tid, from, ReplyParams.CloserTo(target));
+                _io.SendReply(socket, message.Tid, from, ReplyParams.CloserTo(target) with { Proven = proven });
                 return;
             case Commands.DownHint:
                 if (message.Value.Length < Ipv4Endpoint.EncodedSize)
@@ -70,18 +65,50 @@ internal sealed class BuiltInCommands : IDisposable
                 }
 
                 _onDownHint(Blake2b.HashToId(message.Value[..Ipv4Endpoint.EncodedSize]));
-                _io.SendReply(socket, message.Tid, from, ReplyParams.Empty);
+                _io.SendReply(socket, message.Tid, from, ReplyParams.Empty with { Proven = proven });
                 return;
             case Commands.DelayedPing:
-                OnDelayedPing(socket, message, from);
+                OnDelayedPing(socket, message, from, proven);
                 return;
             default:
-                _io.SendReply(socket, message.Tid, from, ReplyParams.CloserTo(target, ErrorCodes.UnknownCommand));
+                _io.SendReply(socket, message.Tid, from, ReplyParams.CloserTo(target, ErrorCodes.UnknownCommand) with { Proven = proven });
                 return;
         }
     }
 
-    private void OnDelayedPing(IDatagramSocket socket, in RequestMessage message, Ipv4Endpoint from)
+    /// <summary>
+    /// Answers on the port the requester names: proves whether that socket takes unsolicited traffic.
+    /// Where limits apply, a source gets a few such answers a second, and never to a port below 1024
+    /// (a service's, not a node's), so the command cannot aim traffic at someone else's socket.
+    /// </summary>
+    private void OnPingNat(IDatagramSocket socket, in RequestMessage message, Ipv4Endpoint from, bool proven)
+    {
+        if (message.Value.Length < 2 || BinaryPrimitives.ReadUInt16LittleEndian(message.Value) is not (> 0 and var port))
+        {
+            _stats.Dropped.Malformed++;
+            return;
+        }
+
+        if (_io.Budgets is { } budgets && budgets.Applies(from.Address))
+        {
+            if (port < 1024)
+            {
+                _stats.Limited.PingNatsToPrivilegedPorts++;
+                return;
+            }
+
+            if (!budgets.TakePingNat(from.Address))
+            {
+                _stats.Limited.PingNatsOverRate++;
+                return;
+            }
+        }
+
+        // Another port than the one that asked: a token proves the host, so it still counts for the reply.
+        _io.SendReply(socket, message.Tid, from.WithPort(port), ReplyParams.Empty with { Proven = proven });
+    }
+
+    private void OnDelayedPing(IDatagramSocket socket, in RequestMessage message, Ipv4Endpoint from, bool proven)
     {
         if (message.Value.Length < 4)
         {
@@ -97,7 +124,7 @@ internal sealed class BuiltInCommands : IDisposable
         }
 
         var tid = message.Tid;
-        _delayed.TrySchedule(from, delay, () => _io.SendReply(socket, tid, from, ReplyParams.Empty));
+        _delayed.TrySchedule(from, delay, () => _io.SendReply(socket, tid, from, ReplyParams.Empty with { Proven = proven }));
     }
 
     /// <summary>Cancels the delayed replies still waiting (the node is destroyed).</summary>

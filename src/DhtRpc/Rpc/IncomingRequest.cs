@@ -58,7 +58,7 @@ public sealed class IncomingRequest
     {
         Answered = true;
         var o = options ?? ReplyOptions.Default;
-        var reply = new ReplyParams { Value = value, WithToken = o.Token ?? true, WithCloserNodes = o.CloserNodes, Target = Target };
+        var reply = new ReplyParams { Value = value, WithToken = o.Token ?? true, WithCloserNodes = o.CloserNodes, Target = Target, Proven = IsProven(o) };
         _node.RunOnContext(() => _node.Io.SendReply(o.Socket ?? _socket, Tid, o.To ?? From.Endpoint, reply));
     }
 
@@ -67,7 +67,7 @@ public sealed class IncomingRequest
     {
         Answered = true;
         var o = options ?? ReplyOptions.Default;
-        var reply = new ReplyParams { Error = code, WithToken = o.Token ?? false, WithCloserNodes = o.CloserNodes, Target = Target };
+        var reply = new ReplyParams { Error = code, WithToken = o.Token ?? false, WithCloserNodes = o.CloserNodes, Target = Target, Proven = IsProven(o) };
         _node.RunOnContext(() => _node.Io.SendReply(o.Socket ?? _socket, Tid, o.To ?? From.Endpoint, reply));
     }
 
@@ -82,6 +82,10 @@ public sealed class IncomingRequest
             _socket.Send(bytes, to);
         });
     }
+
+    /// <summary>A verified token proves the requester's host; a reply sent elsewhere has no such proof.</summary>
+    private bool IsProven(ReplyOptions options) =>
+        Token is not null && (options.To is not { } to || to.Address == From.Endpoint.Address);
 
     /// <summary>A one-line description for logs.</summary>
     public override string ToString() => $"request tid={Tid} command={Command} from {From}";

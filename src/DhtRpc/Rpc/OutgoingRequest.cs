@@ -28,7 +28,7 @@ internal sealed class OutgoingRequest
     public DhtPeer To { get; }
 
     /// <summary>What the request carries (command, target, value, token, session).</summary>
-    public RequestParams Params { get; }
+    public RequestParams Params { get; private set; }
 
     public bool Internal => Params.IsInternal;
 
@@ -53,7 +53,7 @@ internal sealed class OutgoingRequest
 
     public bool Destroyed { get; private set; }
 
-    public long StartTimestamp { get; }
+    public long StartTimestamp { get; private set; }
 
     public byte[]? Buffer { get; set; }
 
@@ -152,6 +152,19 @@ internal sealed class OutgoingRequest
         Destroyed = true;
         StopTimer();
         Session?.Detach(this);
+    }
+
+    /// <summary>
+    /// Makes a request a response matched ready to go out again carrying <paramref name="token"/>: same
+    /// tid and callbacks, so whoever waits on it (a query's visit, a task) sees only the final answer.
+    /// </summary>
+    public void PrepareReissue(byte[] token)
+    {
+        Params = Params with { Token = token };
+        Buffer = null;
+        Destroyed = false;
+        Sent = 0;
+        StartTimestamp = _io.TimeProvider.GetTimestamp();
     }
 
     /// <summary>Marks destroyed without callbacks (used when the IO layer clears everything at once).</summary>

@@ -14,6 +14,12 @@ internal readonly record struct ReplyParams
     /// <summary>Include a fresh token for the destination's host.</summary>
     public bool WithToken { get; init; }
 
+    /// <summary>
+    /// The destination presented a valid token with the request: it receives at its address, so the
+    /// reply is not held to the budgets for unproven addresses.
+    /// </summary>
+    public bool Proven { get; init; }
+
     /// <summary>Include the table nodes closest to <see cref="Target"/> (when there is one).</summary>
     public bool WithCloserNodes { get; init; }
 

@@ -28,6 +28,7 @@ internal sealed class RpcIo : IDisposable
     private TokenSecrets? _secrets;
     private ITimer? _drainTimer;
     private int _nextTid;
+    private readonly int _maxUnprovenReply;
 
     public RpcIo(IRpcHost host, DhtNodeOptions options, DhtStats stats, Random random)
     {
@@ -41,7 +42,15 @@ internal sealed class RpcIo : IDisposable
         _nextTid = random.Next(65536);
         _adaptiveTimeout = options.AdaptiveTimeout is { } adaptive ? new AdaptiveTimeout(adaptive, options.TimeProvider) : null;
         _binder = new SocketBinder(options);
+        if (options.Limits is { } limits)
+        {
+            Budgets = new Limits.SourceBudgets(limits, options.TimeProvider);
+            _maxUnprovenReply = limits.MaxUnprovenReplyBytes;
+        }
     }
+
+    /// <summary>The per-source budgets; null when the node applies no limits.</summary>
+    public Limits.SourceBudgets? Budgets { get; }
 
     public TimeProvider TimeProvider { get; }
 
@@ -213,6 +222,26 @@ internal sealed class RpcIo : IDisposable
 
     public void Enqueue(OutgoingRequest request) => _pending.Enqueue(request);
 
+    /// <summary>
+    /// Sends a request a TOKEN_REQUIRED reply answered again with the token that reply carried; false
+    /// when it already carried a token (the reply then stands) or the node is destroyed.
+    /// </summary>
+    public bool Reissue(OutgoingRequest request, byte[] token)
+    {
+        if (Destroyed || request.Params.Token is not null)
+        {
+            return false;
+        }
+
+        request.PrepareReissue(token);
+        _inflight.Add(request);
+        request.Session?.Attach(request);
+        Stats.Requests.Active++;
+        Stats.Requests.TokenRetries++;
+        request.Send(force: true);
+        return true;
+    }
+
     public bool RemoveInflight(OutgoingRequest request)
     {
         var i = _inflight.IndexOf(request);
@@ -342,7 +371,29 @@ internal sealed class RpcIo : IDisposable
             HasValue = reply.Value is not null,
             Value = reply.Value,
         };
+        var guarded = !reply.Proven && Budgets is { } budgets && budgets.Applies(to.Address);
+        if (guarded && message.EncodedSize > _maxUnprovenReply)
+        {
+            // Too large for an address that never proved it asked: hand it a token to ask again with.
+            Stats.Limited.RepliesCutToTokenRequired++;
+            if (!reply.WithToken)
+            {
+                Secrets.Create(to, token);
+                message.Token = token;
+            }
+
+            message.Error = ErrorCodes.TokenRequired;
+            message.HasValue = false;
+            message.Value = default;
+        }
+
         var size = message.EncodedSize;
+        if (guarded && !Budgets!.TakeUnprovenBytes(to.Address, size))
+        {
+            Stats.Limited.UnprovenRepliesOverBytes++;
+            return;
+        }
+
         byte[]? rented = null;
         var buffer = size <= StackReplyLimit ? stackalloc byte[StackReplyLimit] : (rented = ArrayPool<byte>.Shared.Rent(size));
         try

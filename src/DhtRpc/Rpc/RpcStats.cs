@@ -17,6 +17,9 @@ public sealed class RequestStats
 
     /// <summary>Retransmissions after an attempt timed out.</summary>
     public long Retries { get; internal set; }
+
+    /// <summary>Requests sent again with the token a TOKEN_REQUIRED reply carried.</summary>
+    public long TokenRetries { get; internal set; }
 }
 
 /// <summary>Internal requests sent (Tx) and responses received for them (Rx), per built-in command.</summary>
@@ -93,6 +96,9 @@ public sealed class DhtStats
 
     /// <summary>Requests refused because a bound on the node's work was reached.</summary>
     public RefusalStats Refused { get; } = new();
+
+    /// <summary>Requests and replies held back by the node's budgets.</summary>
+    public LimitStats Limited { get; } = new();
 
     internal CommandStats? ForCommand(bool isInternal, ulong command) => !isInternal ? null : command switch
     {
