@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DhtRpc.Storage.Protocol;
 using System.Net;
 using System.Net.Sockets;
 
@@ -11,10 +12,12 @@ internal static class BootstrapCommand
     {
         var host = CommonOptions.Host();
         var port = CommonOptions.Port(10001);
+        var limitLocal = CommonOptions.LimitLocal();
         var command = new Command("bootstrap", "Run a bootstrap node (persistent at once, on exactly this host and port).")
         {
             host,
             port,
+            limitLocal,
         };
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
             async stop =>
@@ -30,7 +33,8 @@ internal static class BootstrapCommand
                     p = CommonOptions.FreeUdpPort(h);
                 }
 
-                await using var node = DhtNode.CreateBootstrapper(p, h, new DhtNodeOptions { Host = h });
+                await using var node = DhtNode.CreateBootstrapper(p, h, new DhtNodeOptions { Host = h, Limits = CommonOptions.Limits(result.GetValue(limitLocal)) });
+                NodeInfoResponder.Install(node);
                 await node.FullyBootstrappedAsync().ConfigureAwait(false);
                 Console.WriteLine($"bootstrap listening on {h}:{node.ServerEndpoint?.Port} id {node.Id}");
                 Console.WriteLine("ready");

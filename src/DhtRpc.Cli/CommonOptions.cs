@@ -120,6 +120,15 @@ internal static class CommonOptions
         return default;
     }
 
+    /// <summary>--limit-local: hold loopback and private peers to the limits as well (they are spared by default).</summary>
+    public static Option<bool> LimitLocal() => new("--limit-local")
+    {
+        Description = "Apply the node's request budgets, reply caps and routing-table diversity limits to loopback and private addresses too. They are spared by default, so that many nodes can share 127.0.0.1; with this flag such a network is held to the limits a public node keeps (docs/limits.md).",
+    };
+
+    /// <summary>The limits a node verb runs with.</summary>
+    public static DhtRpc.Limits.NodeLimits Limits(bool limitLocal) => new() { ApplyToLocalAddresses = limitLocal };
+
     public static Option<bool> Json() => new("--json")
     {
         Description = "Print the result as one line of JSON (for scripts).",

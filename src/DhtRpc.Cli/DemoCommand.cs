@@ -22,14 +22,16 @@ internal static class DemoCommand
         var count = new Option<int>("--nodes") { Description = "How many storage nodes to start.", DefaultValueFactory = _ => 63 };
         var keep = new Option<bool>("--keep") { Description = "Keep the network running after the report, until Ctrl-C." };
         var host = CommonOptions.Host();
+        var limitLocal = CommonOptions.LimitLocal();
         var command = new Command("demo", "Start a local bootstrap and network, store the sample JSON, read it back and show where it lives.")
         {
             count,
             keep,
             host,
+            limitLocal,
         };
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
-            stop => RunAsync(result.GetValue(count), result.GetValue(keep), result.GetValue(host)!, stop),
+            stop => RunAsync(result.GetValue(count), result.GetValue(keep), result.GetValue(host)!, CommonOptions.Limits(result.GetValue(limitLocal)), stop),
             cancellationToken));
         return command;
     }
@@ -43,7 +45,7 @@ internal static class DemoCommand
         return copy.ToArray();
     }
 
-    private static async Task<int> RunAsync(int count, bool keep, string host, CancellationToken stop)
+    private static async Task<int> RunAsync(int count, bool keep, string host, Limits.NodeLimits limits, CancellationToken stop)
     {
         if (count is < 1 or > 1000)
         {
@@ -54,14 +56,14 @@ internal static class DemoCommand
         var port = CommonOptions.FreeUdpPort(host);
         var bootstrapAddress = $"{host}:{port.ToString(CultureInfo.InvariantCulture)}";
         Console.WriteLine($"1. A bootstrap node, the network's first contact, on {bootstrapAddress}.");
-        await using var bootstrap = DhtNode.CreateBootstrapper(port, host, new DhtNodeOptions { Host = host });
+        await using var bootstrap = DhtNode.CreateBootstrapper(port, host, new DhtNodeOptions { Host = host, Limits = limits });
         await bootstrap.FullyBootstrappedAsync().WaitAsync(stop).ConfigureAwait(false);
 
         Console.WriteLine($"2. {count} storage nodes join through it.");
         var nodes = new List<StorageHost>(count);
         try
         {
-            await NetworkCommand.StartAsync(nodes, count, [bootstrapAddress], host, null, stop).ConfigureAwait(false);
+            await NetworkCommand.StartAsync(nodes, count, [bootstrapAddress], host, null, stop, limits: limits).ConfigureAwait(false);
 
             var text = Encoding.UTF8.GetString(SampleBytes());
             var json = JsJson.Normalize(text);

@@ -23,6 +23,7 @@ internal static class NetworkCommand
         var verbose = new Option<bool>("--verbose") { Description = "Explain the first node's join step by step, then one line per node as it joins." };
         var protocol = CommonOptions.Protocol();
         var studyFallback = CommonOptions.StudyFallback();
+        var limitLocal = CommonOptions.LimitLocal();
         var command = new Command("network", "Run many storage nodes in one process; prints 'ready' once all have joined.")
         {
             count,
@@ -32,6 +33,7 @@ internal static class NetworkCommand
             verbose,
             protocol,
             studyFallback,
+            limitLocal,
         };
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
             async stop =>
@@ -55,7 +57,7 @@ internal static class NetworkCommand
                 try
                 {
                     var say = result.GetValue(verbose) ? new JoinNarrator(Console.Out) : null;
-                    await StartAsync(nodes, n, entries, h, dir, stop, say, CommonOptions.Storage(result, protocol, studyFallback, location: null)).ConfigureAwait(false);
+                    await StartAsync(nodes, n, entries, h, dir, stop, say, CommonOptions.Storage(result, protocol, studyFallback, location: null), CommonOptions.Limits(result.GetValue(limitLocal))).ConfigureAwait(false);
                     Console.WriteLine($"ready {n} nodes");
                     await CliRunner.WaitForShutdownAsync(stop).ConfigureAwait(false);
                     Console.WriteLine("shutting down");
@@ -74,9 +76,9 @@ internal static class NetworkCommand
     /// Starts <paramref name="count"/> storage nodes (in batches, so the bootstrap node is not flooded) and
     /// waits until every one has joined; progress goes to stderr.
     /// </summary>
-    public static async Task StartAsync(List<StorageHost> nodes, int count, IReadOnlyList<string> bootstrap, string host, string? dataDirectory, CancellationToken stop, JoinNarrator? say = null, StorageOptions? storage = null)
+    public static async Task StartAsync(List<StorageHost> nodes, int count, IReadOnlyList<string> bootstrap, string host, string? dataDirectory, CancellationToken stop, JoinNarrator? say = null, StorageOptions? storage = null, Limits.NodeLimits? limits = null)
     {
-        var options = new DhtNodeOptions { Bootstrap = bootstrap, Ephemeral = false, Host = host };
+        var options = new DhtNodeOptions { Bootstrap = bootstrap, Ephemeral = false, Host = host, Limits = limits ?? new Limits.NodeLimits() };
         await Ui.WithProgressAsync($"joining {count} nodes", async report =>
         {
             const int batch = 16;

@@ -17,6 +17,7 @@ internal static class NodeCommand
         var verbose = new Option<bool>("--verbose") { Description = "Explain each step of joining the network as it happens." };
         var protocol = CommonOptions.Protocol();
         var studyFallback = CommonOptions.StudyFallback();
+        var limitLocal = CommonOptions.LimitLocal();
         var command = new Command("node", "Run one persistent storage node; prints 'ready <host:port> id <hex>' once it has joined.")
         {
             host,
@@ -27,6 +28,7 @@ internal static class NodeCommand
             verbose,
             protocol,
             studyFallback,
+            limitLocal,
         };
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
             stop => RunAsync(
@@ -36,12 +38,13 @@ internal static class NodeCommand
                 result.GetValue(data),
                 CommonOptions.Storage(result, protocol, studyFallback, result.GetValue(location)),
                 result.GetValue(verbose),
+                CommonOptions.Limits(result.GetValue(limitLocal)),
                 stop),
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string host, int port, IReadOnlyList<string> bootstrap, string? data, StorageOptions storageOptions, bool verbose, CancellationToken stop)
+    private static async Task<int> RunAsync(string host, int port, IReadOnlyList<string> bootstrap, string? data, StorageOptions storageOptions, bool verbose, Limits.NodeLimits limits, CancellationToken stop)
     {
         CommonOptions.CheckHost(host);
         CommonOptions.CheckPort(port);
@@ -67,6 +70,7 @@ internal static class NodeCommand
             AnyPort = port == 0,
             Bootstrap = bootstrap,
             LoggerFactory = loggerFactory,
+            Limits = limits,
         };
         var storage = StorageHost.Start(options, data, storageOptions, node => say?.Watch(node));
         await using (storage.ConfigureAwait(false))

@@ -1,19 +1,23 @@
 using System.CommandLine;
 using System.Text.Json;
+using Spectre.Console;
 using DhtRpc.Wire;
 using DhtRpc.Storage;
 using DhtRpc.Storage.Client;
 
 namespace DhtRpc.Cli;
 
-/// <summary>`dht stats`: a warehouse's analytics (INFO), from --node or the fastest warehouse a lookup finds.</summary>
+/// <summary>
+/// `dht stats`: a node's analytics (INFO) and its drop, refusal and limit counters, from --node (any
+/// node this tool runs, a bootstrap too) or the fastest warehouse a lookup finds.
+/// </summary>
 internal static class StatsCommand
 {
     public static Command Create()
     {
         var client = new ClientOptions();
         var node = CommonOptions.Node();
-        var command = new Command("stats", "Show a storage node's counters (--node, else the fastest warehouse found).")
+        var command = new Command("stats", "Show a node's counters: storage analytics and what it dropped, refused or limited (--node, any node kind; else the fastest warehouse found).")
         {
             node,
         };
@@ -64,10 +68,35 @@ internal static class StatsCommand
                 table.AddTextRow("Deleted (total)", Text(info.TotalDeleted));
                 table.AddTextRow("Uptime", TimeSpan.FromSeconds(info.UptimeSeconds).ToString("c", System.Globalization.CultureInfo.InvariantCulture));
                 Ui.Out.Write(table);
+                WriteCounters(info.Counters);
                 return CliRunner.Ok;
             },
             cancellationToken));
         return command;
+    }
+
+    /// <summary>The node's drop, refusal and limit counters: those above zero, then how many are zero.</summary>
+    private static void WriteCounters(IReadOnlyDictionary<string, long>? counters)
+    {
+        if (counters is null)
+        {
+            Ui.Out.WriteLine("The node reports no drop or limit counters.");
+            return;
+        }
+
+        var nonZero = counters.Where(c => c.Value != 0).ToList();
+        if (nonZero.Count > 0)
+        {
+            var table = Ui.NewTable("Counter", "Value");
+            foreach (var (name, value) in nonZero)
+            {
+                table.AddTextRow(name, Text(value));
+            }
+
+            Ui.Out.Write(table);
+        }
+
+        Ui.Out.WriteLine($"{counters.Count - nonZero.Count} of {counters.Count} drop, refusal and limit counters are 0.");
     }
 
     private static string Text(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);

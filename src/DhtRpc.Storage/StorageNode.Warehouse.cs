@@ -321,7 +321,10 @@ public sealed partial class StorageNode
             store.Totals.Stored,
             store.Totals.Served,
             store.Totals.Deleted,
-            (long)Uptime.TotalSeconds));
+            (long)Uptime.TotalSeconds)
+        {
+            Counters = Node.Stats.Counters(),
+        });
         request.Reply(InventoryPage.Info(info));
     }
 
@@ -335,4 +338,17 @@ public sealed partial class StorageNode
 }
 
 /// <summary>A storage node's analytics, as the INFO command reports them.</summary>
-public sealed record NodeInfo(string? Location, string? NodeId, int Items, int ContentItems, long Bytes, long TotalStored, long TotalServed, long TotalDeleted, long UptimeSeconds);
+/// <param name="Location">The node's location tag, if it has one.</param>
+/// <param name="NodeId">The node's id in hex (null while it has none).</param>
+/// <param name="Items">Warehouse items held.</param>
+/// <param name="ContentItems">Content-addressed items held.</param>
+/// <param name="Bytes">Bytes held in all.</param>
+/// <param name="TotalStored">Items stored since the store was created.</param>
+/// <param name="TotalServed">Reads served since the store was created.</param>
+/// <param name="TotalDeleted">Items deleted since the store was created.</param>
+/// <param name="UptimeSeconds">Seconds since the node started.</param>
+public sealed record NodeInfo(string? Location, string? NodeId, int Items, int ContentItems, long Bytes, long TotalStored, long TotalServed, long TotalDeleted, long UptimeSeconds)
+{
+    /// <summary>The node's drop, refusal and limit counters (see <see cref="DhtRpc.Rpc.DhtStats.Counters"/>); null from nodes that do not report them.</summary>
+    public IReadOnlyDictionary<string, long>? Counters { get; init; }
+}

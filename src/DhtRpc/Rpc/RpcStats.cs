@@ -100,6 +100,33 @@ public sealed class DhtStats
     /// <summary>Requests and replies held back by the node's budgets.</summary>
     public LimitStats Limited { get; } = new();
 
+    /// <summary>
+    /// Every counter of what arrived and was not acted on, was refused or was held back by a limit,
+    /// by name ("dropped.malformed", "limited.requestsOverSourceRate", ...), for reports and metrics.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> Counters() => new Dictionary<string, long>
+    {
+        ["dropped.tooShort"] = Dropped.TooShort,
+        ["dropped.unknownType"] = Dropped.UnknownType,
+        ["dropped.malformed"] = Dropped.Malformed,
+        ["dropped.unmatchedResponses"] = Dropped.UnmatchedResponses,
+        ["dropped.whileSuspended"] = Dropped.WhileSuspended,
+        ["dropped.invalidTokens"] = Dropped.InvalidTokens,
+        ["dropped.handlerErrors"] = Dropped.HandlerErrors,
+        ["refused.delayedPingsTooLong"] = Refused.DelayedPingsTooLong,
+        ["refused.delayedPingsOverSource"] = Refused.DelayedPingsOverSource,
+        ["refused.delayedPingsOverTotal"] = Refused.DelayedPingsOverTotal,
+        ["limited.requestsOverSourceRate"] = Limited.RequestsOverSourceRate,
+        ["limited.requestsOverGlobalRate"] = Limited.RequestsOverGlobalRate,
+        ["limited.repliesCutToTokenRequired"] = Limited.RepliesCutToTokenRequired,
+        ["limited.unprovenRepliesOverBytes"] = Limited.UnprovenRepliesOverBytes,
+        ["limited.pingNatsOverRate"] = Limited.PingNatsOverRate,
+        ["limited.pingNatsToPrivilegedPorts"] = Limited.PingNatsToPrivilegedPorts,
+        ["requests.total"] = Requests.Total,
+        ["requests.timeouts"] = Requests.Timeouts,
+        ["requests.tokenRetries"] = Requests.TokenRetries,
+    };
+
     internal CommandStats? ForCommand(bool isInternal, ulong command) => !isInternal ? null : command switch
     {
         Commands.Ping => Ping,

@@ -40,6 +40,10 @@ public sealed class NativeDhtTests(NativeDht dht) : IClassFixture<NativeDht>
         var stats = await dht.RunAsync("stats", "--json", "--bootstrap", bootstrap);
         Assert.True(stats.ExitCode == 0, stats.ToString());
         Assert.Equal(64, ((string?)Json(stats)["info"]!["nodeId"])?.Length);
+
+        var bootstrapStats = await dht.RunAsync("stats", "--node", bootstrap, "--json", "--bootstrap", bootstrap);
+        Assert.True(bootstrapStats.ExitCode == 0, bootstrapStats.ToString());
+        Assert.NotNull(Json(bootstrapStats)["info"]!["counters"]!["limited.requestsOverSourceRate"]);
     }
 
     [Fact]
