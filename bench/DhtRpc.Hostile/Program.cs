@@ -1,0 +1,20 @@
+using DhtRpc.Hostile;
+
+// Modes: each attacks real nodes on loopback, measures, and prints a markdown section (--out appends it to a file).
+if (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal))
+{
+    return Usage.Print("a mode is required");
+}
+
+var options = Args.Parse(args, 1);
+try
+{
+    return args[0] switch
+    {
+        _ => Usage.Print($"unknown mode '{args[0]}' ({options.Original.Count} arguments)"),
+    };
+}
+catch (ArgumentException e)
+{
+    return Usage.Print(e.Message);
+}
