@@ -11,7 +11,8 @@ try
 {
     return args[0] switch
     {
-        _ => Usage.Print($"unknown mode '{args[0]}' ({options.Original.Count} arguments)"),
+        "flood" => await FloodBench.RunAsync(options).ConfigureAwait(false),
+        _ => Usage.Print($"unknown mode '{args[0]}'"),
     };
 }
 catch (ArgumentException e)
