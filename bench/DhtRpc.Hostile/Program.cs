@@ -12,6 +12,7 @@ try
     return args[0] switch
     {
         "flood" => await FloodBench.RunAsync(options).ConfigureAwait(false),
+        "reflect" => await ReflectBench.RunAsync(options).ConfigureAwait(false),
         _ => Usage.Print($"unknown mode '{args[0]}'"),
     };
 }

@@ -9,7 +9,8 @@ internal static class Usage
         Console.Error.WriteLine("""
             usage: dotnet run -c Release --project bench/DhtRpc.Hostile -- MODE [options] [--out docs/hostile.md]
               flood   [--command PING|FIND_NODE|DELAYED_PING|PING_NAT|DOWN_HINT|all] [--seconds 5] [--ping-rate 50] [--delay-ms 10000] [--max-datagrams N]
-            node processes (flood): [--dht PATH] [--node-args "ARGS"] [--limit-local auto|on|off]
+              reflect [--rate 2000] [--seconds 5] [--value-bytes 59000] [--probes PART,PART (names containing them)]
+            node processes (flood, reflect): [--dht PATH] [--node-args "ARGS"] [--limit-local auto|on|off]
             """);
         return 2;
     }
