@@ -43,12 +43,12 @@ internal static class FloodBench
         }
 
         var text = Report.SectionHeader("Hostile traffic: request floods", args).AppendLine().AppendLine();
-        text.AppendLine(Report.Inv, $"Per command, a fresh `dht bootstrap` and `dht node --data DIR` ({cli.Path}); {cli.Describe()}. One thread on {FloodAddress} sends the same request datagram (tid fixed) to the storage node for {seconds} s in a tight `send()` loop; meanwhile a pinger on {LegitAddress} sends PINGs at {rate}/s (answered = reply within {LivenessPinger.AnswerTimeout.TotalSeconds:0} s). After the flood: recovery = time until {RecoveryProbe.Streak} consecutive PINGs (one per {RecoveryProbe.Interval.TotalMilliseconds:0} ms) are answered within {RecoveryProbe.FastMs:0} ms (bounded at 60 s). RSS = VmRSS of the storage node: before the flood, peak (sampled every 100 ms through flood and recovery), after recovery. DELAYED_PING asks for {delayMs} ms; PING_NAT names the flooder's own port; DOWN_HINT names the bootstrap (a node in the table).");
+        text.AppendLine(Report.Inv, $"Per command, a fresh `dht bootstrap` and `dht node --data DIR` ({cli.Path}); {cli.Describe()}. One thread on {FloodAddress} sends the same request datagram (tid fixed) to the storage node for {seconds} s in a tight `send()` loop; meanwhile a pinger on {LegitAddress} sends PINGs at {rate}/s (answered = reply within {LivenessPinger.AnswerTimeout.TotalSeconds:0} s). After the flood: recovery = time until {RecoveryProbe.Streak} consecutive PINGs (one per {RecoveryProbe.Interval.TotalMilliseconds:0} ms) are answered within {RecoveryProbe.FastMs:0} ms (bounded at 60 s). RSS = VmRSS of the storage node: before the flood, peak (sampled every 100 ms through flood and recovery), after recovery. DELAYED_PING asks for {delayMs} ms; PING_NAT names the flooder's own port; DOWN_HINT names the bootstrap (a node in the table). Dropped = datagrams the kernel dropped at the node's server socket (its receive buffer full), from /proc/net/udp: the flood the node never read.");
         text.AppendLine();
         text.AppendLine(Report.Inv, $"Targets: legitimate PINGs answered ≥ {MinAnswered:P0}, median < {MaxMedianMs:0} ms, recovery ≤ {MaxRecoveryMs / 1000:0} s, peak RSS growth < {MaxGrowthBytes >> 20} MB.");
         text.AppendLine();
-        text.AppendLine("| command | bytes | sent | send rate (/s) | legit PINGs | answered | median (ms) | p99 (ms) | recovery (ms) | RSS before / peak / after (MB) | growth (MB) | node | targets met |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|");
+        text.AppendLine("| command | bytes | sent | send rate (/s) | dropped at the node's socket | legit PINGs | answered | median (ms) | p99 (ms) | recovery (ms) | RSS before / peak / after (MB) | growth (MB) | node | targets met |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|");
         foreach (var row in rows)
         {
             text.AppendLine(row);
@@ -66,6 +66,7 @@ internal static class FloodBench
             using var node = await NodeProcess.StartStorageNodeAsync(cli, bootstrap.Endpoint).ConfigureAwait(false);
             await Task.Delay(500).ConfigureAwait(false);
             var before = node.RssBytes();
+            var dropsBefore = ProcNetUdp.Drops(node.Endpoint.ToIPEndPoint());
             using var sampler = new RssSampler(node);
             using var pinger = new LivenessPinger(node.Endpoint, LegitAddress, rate, duration + TimeSpan.FromSeconds(5));
             using var flooder = new Flooder(FloodAddress, node.Endpoint, self => Datagram(command, node.Endpoint, self, bootstrap.Endpoint, delayMs), duration, maxDatagrams);
@@ -81,17 +82,18 @@ internal static class FloodBench
                 return (flood, recovery, pings: pinger.Collect());
             }).ConfigureAwait(false);
             var after = node.RssBytes();
+            var dropped = ProcNetUdp.Drops(node.Endpoint.ToIPEndPoint()) - dropsBefore;
             var peak = Math.Max(sampler.Peak, after);
             var (flood, recovery, pings) = measured;
             var growth = peak - before;
             var met = pings.AnsweredShare >= MinAnswered && pings.MedianMs < MaxMedianMs && recovery is { } r && r.TotalMilliseconds <= MaxRecoveryMs && growth < MaxGrowthBytes && !node.HasExited;
             var recoveryText = recovery is { } t ? Report.F(t.TotalMilliseconds, "0") : "> 60000";
             return FormattableString.Invariant(
-                $"| {command} | {flooder.DatagramBytes} | {flood.Sent:N0} | {flood.Rate:N0} | {pings.Sent} | {Report.F(pings.AnsweredShare * 100, "0.0")} % | {Report.F(pings.MedianMs, "0.00")} | {Report.F(pings.P99Ms, "0.00")} | {recoveryText} | {Report.Mb(before)} / {Report.Mb(peak)} / {Report.Mb(after)} | {Report.Mb(growth)} | {node.ExitDescription} | {Report.Met(met)} |");
+                $"| {command} | {flooder.DatagramBytes} | {flood.Sent:N0} | {flood.Rate:N0} | {dropped:N0} | {pings.Sent} | {Report.F(pings.AnsweredShare * 100, "0.0")} % | {Report.F(pings.MedianMs, "0.00")} | {Report.F(pings.P99Ms, "0.00")} | {recoveryText} | {Report.Mb(before)} / {Report.Mb(peak)} / {Report.Mb(after)} | {Report.Mb(growth)} | {node.ExitDescription} | {Report.Met(met)} |");
         }
         catch (InvalidOperationException e)
         {
-            return $"| {command} | failed: {e.Message.Replace('|', '/')} |||||||||||";
+            return $"| {command} | failed: {e.Message.Replace('|', '/')} ||||||||||||";
         }
     }
 

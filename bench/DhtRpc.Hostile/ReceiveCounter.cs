@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -42,31 +41,7 @@ internal sealed class ReceiveCounter : IDisposable
     }
 
     /// <summary>Datagrams the kernel dropped at this socket since it was opened (-1 when /proc/net/udp does not say).</summary>
-    public long KernelDrops()
-    {
-        var local = (IPEndPoint)_socket.LocalEndPoint!;
-        Span<byte> octets = stackalloc byte[4];
-        local.Address.TryWriteBytes(octets, out _);
-        // /proc/net/udp prints the address as the host-order 32-bit value in hex (little-endian on x86 and arm64).
-        var key = $"{octets[3]:X2}{octets[2]:X2}{octets[1]:X2}{octets[0]:X2}:{local.Port:X4}";
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/net/udp").Skip(1))
-            {
-                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (fields.Length > 12 && fields[1] == key)
-                {
-                    return long.Parse(fields[^1], CultureInfo.InvariantCulture);
-                }
-            }
-        }
-        catch (IOException)
-        {
-            // No /proc: unknown.
-        }
-
-        return -1;
-    }
+    public long KernelDrops() => ProcNetUdp.Drops((IPEndPoint)_socket.LocalEndPoint!);
 
     public void Dispose()
     {
