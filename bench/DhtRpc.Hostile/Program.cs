@@ -14,6 +14,7 @@ try
         "flood" => await FloodBench.RunAsync(options).ConfigureAwait(false),
         "reflect" => await ReflectBench.RunAsync(options).ConfigureAwait(false),
         "eclipse" => await EclipseBench.RunAsync(options).ConfigureAwait(false),
+        "soak" => await SoakBench.RunAsync(options).ConfigureAwait(false),
         _ => Usage.Print($"unknown mode '{args[0]}'"),
     };
 }

@@ -11,7 +11,8 @@ internal static class Usage
               flood   [--command PING|FIND_NODE|DELAYED_PING|PING_NAT|DOWN_HINT|all] [--seconds 5] [--ping-rate 50] [--delay-ms 10000] [--max-datagrams N]
               reflect [--rate 2000] [--seconds 5] [--value-bytes 59000] [--probes PART,PART (names containing them)]
               eclipse [--honest 100] [--attacker-ports 2000] [--targeted 40] [--lookups 20] [--no-limits | --both] [--wave 10] [--key TEXT]
-            node processes (flood, reflect): [--dht PATH] [--node-args "ARGS"] [--limit-local auto|on|off]
+              soak    [--datagrams 1000000] [--target bootstrap|node|both] [--max-seconds 300] [--rate 0 (unpaced)] [--seed 1]
+            node processes (flood, reflect, soak): [--dht PATH] [--node-args "ARGS"] [--limit-local auto|on|off]
             """);
         return 2;
     }
