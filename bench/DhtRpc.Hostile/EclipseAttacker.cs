@@ -110,7 +110,15 @@ internal sealed class EclipseAttacker : IAsyncDisposable
             socket.Dispose();
         }
 
-        await Task.WhenAll(_loops).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_loops).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // A loop still inside a send: the process ends soon after.
+        }
+
         _stop.Dispose();
     }
 

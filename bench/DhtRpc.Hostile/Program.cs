@@ -6,9 +6,9 @@ if (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal))
     return Usage.Print("a mode is required");
 }
 
-var options = Args.Parse(args, 1);
 try
 {
+    var options = Args.Parse(args, 1);
     return args[0] switch
     {
         "flood" => await FloodBench.RunAsync(options).ConfigureAwait(false),
@@ -21,4 +21,10 @@ try
 catch (ArgumentException e)
 {
     return Usage.Print(e.Message);
+}
+catch (InvalidOperationException e)
+{
+    // A node process that would not start (a refused option, a missing executable): said in one sentence.
+    Console.Error.WriteLine(e.Message);
+    return 1;
 }
