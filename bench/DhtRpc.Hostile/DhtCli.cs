@@ -22,6 +22,9 @@ internal sealed class DhtCli
 
     public string Path { get; }
 
+    /// <summary>The executable as the report names it: relative to the repository when inside it.</summary>
+    public string Shown => System.IO.Path.GetRelativePath(Report.FindRoot(), Path) is var relative && !relative.StartsWith("..", StringComparison.Ordinal) ? relative : Path;
+
     /// <summary>What the report says about the node's arguments, verb by verb, once they were asked for.</summary>
     public string Describe() =>
         string.Join("; ", _extra.Select(e => $"`dht {e.Key}` extra arguments: {(e.Value.Count == 0 ? "none" : string.Join(' ', e.Value.Select(a => $"`{a}`")))}")) +

@@ -14,7 +14,7 @@ internal static class Report
         var text = new StringBuilder();
         text.AppendLine(Inv, $"## {title}, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
         text.AppendLine();
-        text.AppendLine(Inv, $"Machine: {CpuModel()}, {Environment.ProcessorCount} cores, load average {LoadAverage()} at the start; .NET {Environment.Version}. Command: `dotnet run -c Release --project bench/DhtRpc.Hostile -- {string.Join(' ', args.Original.Select(Quote))}`");
+        text.Append(Inv, $"Machine: {CpuModel()}, {Environment.ProcessorCount} cores, load average {LoadAverage()} at the start; .NET {Environment.Version}. Command: `dotnet run -c Release --project bench/DhtRpc.Hostile -- {string.Join(' ', args.Original.Select(Quote))}`");
         return text;
     }
 
