@@ -1,7 +1,7 @@
 // A fresh client process after churn: joins through --bootstrap (ephemeral, as a one-shot client
 // is), then one findNode of a random target. Prints one JSON line with both times. With --put N it
 // stores N documents instead (study insert) and prints their keys; with --get KEY it also times a
-// retrieve of KEY after the lookup.
+// retrieve of KEY after the lookup. --lookup false leaves the lookup out (a one-shot put or get).
 import { DHT, dhtRpcVersion, args, num, withTimeout } from './common.mjs'
 import crypto from 'node:crypto'
 import { documentOf, put, get } from './study-store.mjs'
@@ -22,11 +22,13 @@ try {
       if (r.accepted > 0) result.keys.push(r.target.toString('hex'))
     }
   }
-  const t1 = process.hrtime.bigint()
-  const query = node.findNode(crypto.randomBytes(32))
-  await withTimeout(query.finished(), budget, 'lookup')
-  result.lookupMs = ms(t1)
-  result.closest = query.closestReplies.length
+  if (a.lookup !== 'false') {
+    const t1 = process.hrtime.bigint()
+    const query = node.findNode(crypto.randomBytes(32))
+    await withTimeout(query.finished(), budget, 'lookup')
+    result.lookupMs = ms(t1)
+    result.closest = query.closestReplies.length
+  }
   if (a.get) {
     const t2 = process.hrtime.bigint()
     const value = await withTimeout(get(node, Buffer.from(a.get, 'hex')), budget, 'get')

@@ -16,6 +16,11 @@ public sealed partial class DhtNode
     /// </summary>
     internal void OnDatagram(IDatagramSocket socket, ReadOnlySpan<byte> datagram, Ipv4Endpoint from)
     {
+        if (_blocked is { } blocked && datagram.Length > 0 && datagram[0] == MessageType.Request && blocked.TryDrop(from.Address))
+        {
+            return;
+        }
+
         if (IsOnContext)
         {
             ProcessDatagram(socket, datagram, from);
@@ -89,7 +94,7 @@ public sealed partial class DhtNode
         switch (budgets.TakeRequest(from.Address))
         {
             case Limits.RequestVerdict.OverSourceRate:
-                Stats.Limited.RequestsOverSourceRate++;
+                Stats.Limited.CountOverSourceRate();
                 return false;
             case Limits.RequestVerdict.OverGlobalRate:
                 Stats.Limited.RequestsOverGlobalRate++;

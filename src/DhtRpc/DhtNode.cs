@@ -25,6 +25,7 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
     private readonly TableKeeper _keeper;
     private readonly NetworkMonitor _network;
     private readonly BuiltInCommands _builtIn;
+    private readonly Limits.BlockedSources? _blocked;
     private readonly Random _random;
     private readonly ILogger _logger;
 
@@ -46,6 +47,8 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
         Io = new RpcIo(this, options, Stats, _random);
         _keeper = new TableKeeper(tableId, options, Io, _bootstrap.Entries.Count, () => Bootstrapped);
         _builtIn = new BuiltInCommands(Io, _context, options, _keeper.OnDownHint, Stats);
+        _blocked = Io.Budgets?.Blocked;
+        Stats.Limited.Blocked = _blocked;
         _persistence = new PersistenceCheck(this, new FirewallProbe(Io, _bootstrap, _logger), _logger);
         _join = new NodeJoin(this, _persistence, _listening, _ready, _logger);
         Firewalled = Io.Firewalled;

@@ -17,12 +17,15 @@ internal sealed class SourceBudgets
     private readonly long _frequency;
     private readonly long _idleTicks;
     private readonly Dictionary<uint, Source> _sources = [];
+    private readonly TimeSpan _holdBack;
     private Source _overflow;
     private TokenBucket _global;
 
     public SourceBudgets(NodeLimits limits, TimeProvider time)
     {
         _limits = limits;
+        Blocked = new BlockedSources(time);
+        _holdBack = TimeSpan.FromSeconds(1 / Math.Max(1.0, limits.RequestsPerSecondPerSource));
         _time = time;
         _frequency = time.TimestampFrequency;
 
@@ -32,6 +35,9 @@ internal sealed class SourceBudgets
             Seconds(limits.PingNatBurstPerSource, limits.PingNatsPerSecondPerSource));
         _idleTicks = (long)Math.Ceiling(idleSeconds * _frequency) + 1;
     }
+
+    /// <summary>Sources over their request budget, held back on the receive thread.</summary>
+    public BlockedSources Blocked { get; }
 
     /// <summary>Sources tracked now.</summary>
     public int TrackedSources => _sources.Count;
@@ -46,6 +52,11 @@ internal sealed class SourceBudgets
         ref var source = ref Find(address, now);
         if (!source.Requests.TryTake(1, _limits.RequestsPerSecondPerSource, _limits.RequestBurstPerSource, now, _frequency))
         {
+            if (!Unsafe.AreSame(ref source, ref _overflow))
+            {
+                Blocked.Block(address, _holdBack);
+            }
+
             return RequestVerdict.OverSourceRate;
         }
 

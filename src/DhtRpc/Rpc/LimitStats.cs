@@ -6,8 +6,13 @@ namespace DhtRpc.Rpc;
 /// </summary>
 public sealed class LimitStats
 {
+    private long _overSourceRate;
+
     /// <summary>Requests dropped because their source IP sent more than its budget.</summary>
-    public long RequestsOverSourceRate { get; internal set; }
+    public long RequestsOverSourceRate => _overSourceRate + (Blocked?.Drops ?? 0);
+
+    /// <summary>Where the receive thread drops requests of sources over budget (counted here too).</summary>
+    internal Limits.BlockedSources? Blocked { get; set; }
 
     /// <summary>Requests dropped because all limited sources together sent more than the global budget.</summary>
     public long RequestsOverGlobalRate { get; internal set; }
@@ -26,6 +31,8 @@ public sealed class LimitStats
 
     /// <summary>PING_NATs refused because they named a port below 1024 (a service, never a node's socket).</summary>
     public long PingNatsToPrivilegedPorts { get; internal set; }
+
+    internal void CountOverSourceRate() => _overSourceRate++;
 
     /// <summary>Every request or reply counted here.</summary>
     public long Total => RequestsOverSourceRate + RequestsOverGlobalRate + RepliesCutToTokenRequired + UnprovenRepliesOverBytes + PingNatsOverRate + PingNatsToPrivilegedPorts;

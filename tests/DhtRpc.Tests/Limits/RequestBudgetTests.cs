@@ -32,6 +32,7 @@ public sealed class RequestBudgetTests
         Assert.Equal(10, flooder.Replies().Count);
         Assert.Equal(5, other.Replies().Count);
         Assert.Equal(90, network.Server.Stats.Limited.RequestsOverSourceRate);
+        Assert.True(network.Server.Io.Budgets!.Blocked.Drops > 0, "no request was dropped before the node's context");
         Assert.Equal(0, network.Server.Stats.Limited.RequestsOverGlobalRate);
     }
 
