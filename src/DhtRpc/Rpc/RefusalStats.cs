@@ -2,8 +2,8 @@ namespace DhtRpc.Rpc;
 
 /// <summary>
 /// Requests the node did not act on because a bound on the work it keeps for others was reached, and
-/// nodes kept out of its routing table because their address already held its share
-/// (<see cref="Limits.DiversityLimits"/>).
+/// nodes kept out of its routing table or a query's closest set because their address already held its
+/// share (<see cref="Limits.DiversityLimits"/>).
 /// </summary>
 public sealed class RefusalStats
 {
@@ -31,8 +31,21 @@ public sealed class RefusalStats
     /// </summary>
     public long TableEntriesOverSubnetShare { get; internal set; }
 
+    /// <summary>
+    /// Replies a query kept out of its closest set (results and commit targets) because their /24 held
+    /// <see cref="Limits.DiversityLimits.PerSubnetInClosest"/> closer ones already.
+    /// </summary>
+    public long ClosestOverSubnetShare { get; internal set; }
+
+    /// <summary>
+    /// Referred nodes a query did not queue for a visit because their /24 already had
+    /// <see cref="Limits.DiversityLimits.PerSubnetInClosest"/> closer ones in its closest set, or as
+    /// many closer ones queued or in flight.
+    /// </summary>
+    public long CandidatesOverSubnetShare { get; internal set; }
+
     /// <summary>Every refusal counted here.</summary>
     public long Total =>
         DelayedPingsTooLong + DelayedPingsOverSource + DelayedPingsOverTotal +
-        TableEntriesOverIpShare + TableEntriesOverSubnetShare;
+        TableEntriesOverIpShare + TableEntriesOverSubnetShare + ClosestOverSubnetShare + CandidatesOverSubnetShare;
 }
