@@ -83,6 +83,9 @@ internal sealed class TableDiversity
 
     public void Removed(int row, uint address) => Change(row, address, -1);
 
+    /// <summary>Counts kept, of all four kinds: at most four per limited entry, none for a count fallen to zero.</summary>
+    public int Keys => _ipInTable.Count + _subnetInTable.Count + _ipInRow.Count + _subnetInRow.Count;
+
     /// <summary>Entries <paramref name="address"/> holds in the table (0 for addresses the limits spare).</summary>
     public int InTable(uint address) => _ipInTable.GetValueOrDefault(address);
 

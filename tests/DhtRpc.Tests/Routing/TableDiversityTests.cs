@@ -251,7 +251,6 @@ public sealed class TableDiversityTests
         var rng = new Random(42);
         var refused = new RefusalStats();
         var table = Table(Defaults, refused);
-        var shares = Defaults.Diversity;
         uint[] subnets = [0x2C010200, 0x2C010300, 0x5D000000, 0x0A000000];
         for (var step = 0; step < 5000; step++)
         {
@@ -270,48 +269,10 @@ public sealed class TableDiversityTests
                 table.Add(Node(rng.Next(8), (byte)rng.Next(64), address, (ushort)rng.Next(1000, 1008)));
             }
 
-            AssertCountsMatch(table, shares, subnets);
+            DiversityRecount.AssertInStep(table);
         }
 
         Assert.True(refused.TableEntriesOverIpShare > 0);
         Assert.True(refused.TableEntriesOverSubnetShare > 0);
-    }
-
-    /// <summary>The table's counts equal a recount of its entries, and none is over its share.</summary>
-    private static void AssertCountsMatch(RoutingTable table, DiversityLimits shares, uint[] subnets)
-    {
-        var diversity = table.Diversity!;
-        var nodes = table.ToList();
-        foreach (var subnet in subnets)
-        {
-            var limited = AddressRanges.IsLimited(Defaults, subnet);
-            Assert.Equal(limited ? nodes.Count(n => AddressRanges.Subnet24(n.Endpoint.Address) == subnet) : 0, diversity.SubnetInTable(subnet));
-            for (var host = 1u; host < 5; host++)
-            {
-                Assert.Equal(limited ? nodes.Count(n => n.Endpoint.Address == subnet + host) : 0, diversity.InTable(subnet + host));
-            }
-        }
-
-        foreach (var node in nodes)
-        {
-            var address = node.Endpoint.Address;
-            var row = table.RowIndexOf(node.Id);
-            var limited = AddressRanges.IsLimited(Defaults, address);
-            var ip = nodes.Count(n => n.Endpoint.Address == address);
-            var subnet = nodes.Count(n => AddressRanges.Subnet24(n.Endpoint.Address) == AddressRanges.Subnet24(address));
-            var ipInRow = nodes.Count(n => n.Endpoint.Address == address && table.RowIndexOf(n.Id) == row);
-            var subnetInRow = nodes.Count(n => AddressRanges.Subnet24(n.Endpoint.Address) == AddressRanges.Subnet24(address) && table.RowIndexOf(n.Id) == row);
-            Assert.Equal(limited ? ip : 0, diversity.InTable(address));
-            Assert.Equal(limited ? subnet : 0, diversity.SubnetInTable(address));
-            Assert.Equal(limited ? ipInRow : 0, diversity.InRow(row, address));
-            Assert.Equal(limited ? subnetInRow : 0, diversity.SubnetInRow(row, address));
-            if (limited)
-            {
-                Assert.InRange(ipInRow, 1, shares.PerIpInRow);
-                Assert.InRange(subnetInRow, 1, shares.PerSubnetInRow);
-                Assert.InRange(ip, 1, shares.PerIpInTable);
-                Assert.InRange(subnet, 1, shares.PerSubnetInTable);
-            }
-        }
     }
 }

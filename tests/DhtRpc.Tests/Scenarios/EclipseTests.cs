@@ -14,7 +14,6 @@ namespace DhtRpc.Tests.Scenarios;
 /// </summary>
 public sealed class EclipseTests
 {
-    private const ushort Port = 10000;
     private const int HonestCount = 60;
     private const int VictimIndex = HonestCount / 2;
     private const uint AttackerIp = 0x42060606; // 66.6.6.6
@@ -76,27 +75,27 @@ public sealed class EclipseTests
     }
 
     /// <summary>An honest network (each node on its own /24), the attacker announced to every node; the victim is one of them.</summary>
-    private static (Network Network, DhtNode Victim) Attacked(NodeLimits? limits, IEnumerable<ushort> ports)
+    private static (PublicNetwork Network, DhtNode Victim) Attacked(NodeLimits? limits, IEnumerable<ushort> ports)
     {
-        var network = new Network(limits);
+        var network = new PublicNetwork(HonestCount, limits);
         network.Sybil = new SybilPorts(network.Host, AttackerIp, ports);
-        foreach (var node in network.Nodes)
+        for (var i = 0; i < HonestCount; i++)
         {
-            network.Sybil.Announce(new Ipv4Endpoint(AddressOf(network.Nodes.IndexOf(node)), Port));
+            network.Sybil.Announce(PublicNetwork.EndpointOf(i));
         }
 
         network.Host.RunUntilIdle(TimeSpan.FromSeconds(10));
         return (network, network.Nodes[VictimIndex]);
     }
 
-    private static List<RoutingNode> AttackerEntries(Network network, DhtNode victim) =>
+    private static List<RoutingNode> AttackerEntries(PublicNetwork network, DhtNode victim) =>
         Table(network, victim).Where(e => network.Sybil!.Owns(e.Endpoint)).ToList();
 
-    private static IReadOnlyList<RoutingNode> Table(Network network, DhtNode victim) =>
+    private static IReadOnlyList<RoutingNode> Table(PublicNetwork network, DhtNode victim) =>
         network.Host.Run(victim.GetRoutingTableAsync);
 
     /// <summary>Looks the key up from the victim: the closest replies, honest and not, and how many visits the attacker answered.</summary>
-    private static (List<Ipv4Endpoint> Honest, List<Ipv4Endpoint> Attacker, int AttackerVisits) Lookup(Network network, DhtNode victim)
+    private static (List<Ipv4Endpoint> Honest, List<Ipv4Endpoint> Attacker, int AttackerVisits) Lookup(PublicNetwork network, DhtNode victim)
     {
         var sybil = network.Sybil!;
         var query = victim.FindNode(Key);
@@ -110,43 +109,8 @@ public sealed class EclipseTests
     private static List<Ipv4Endpoint> ClosestHonest(int count) =>
         Enumerable.Range(0, HonestCount)
             .Where(i => i != VictimIndex)
-            .Select(i => new Ipv4Endpoint(AddressOf(i), Port))
+            .Select(PublicNetwork.EndpointOf)
             .Order(Comparer<Ipv4Endpoint>.Create((a, b) => Key.CompareDistance(Blake2b.NodeIdOf(a), Blake2b.NodeIdOf(b))))
             .Take(count)
             .ToList();
-
-    /// <summary>93.0.i.1: a public /24 of its own for every honest node.</summary>
-    private static uint AddressOf(int index) => 0x5D000001u + ((uint)index << 8);
-
-    /// <summary>Honest nodes that join one by one, each seeded with a few earlier ones (no central bootstrap).</summary>
-    private sealed class Network
-    {
-        public Network(NodeLimits? limits)
-        {
-            var random = new Random(5);
-            for (var i = 0; i < HonestCount; i++)
-            {
-                var seeds = Enumerable.Range(0, Math.Min(i, 3)).Select(_ => new Ipv4Endpoint(AddressOf(random.Next(i)), Port)).ToList();
-                var host = new Ipv4Endpoint(AddressOf(i), Port).Host;
-                var node = DhtNode.CreateBootstrapper(Port, host, new DhtNodeOptions
-                {
-                    Host = host,
-                    Nodes = seeds,
-                    Limits = limits,
-                    Transport = Host.Network,
-                    TimeProvider = Host.Clock,
-                    Context = Host.Loop,
-                    Random = new Random(100 + i),
-                });
-                Nodes.Add(node);
-                Host.Run(node.FullyBootstrappedAsync);
-            }
-        }
-
-        public SimulationHost Host { get; } = new(new SimulatedNetworkOptions { Seed = 5 });
-
-        public List<DhtNode> Nodes { get; } = [];
-
-        public SybilPorts? Sybil { get; set; }
-    }
 }
