@@ -71,7 +71,7 @@ public sealed class EclipseTests
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"lookup of the key: {attacker.Count} attacker and {honest.Count} honest replies, {visits} attacker visits with limits " +
             $"(refused {refused.ClosestOverSubnetShare} replies, {refused.CandidatesOverSubnetShare} candidates); " +
-            $"{openAttacker.Count} and {openHonest.Count}, {openVisits} visits without");
+            $"{openAttacker.Count} and {openHonest.Count}, {openVisits} visits without; the victim's table holds {held.Count} of the ports with limits, {AttackerEntries(open, openVictim).Count} without");
     }
 
     /// <summary>An honest network (each node on its own /24), the attacker announced to every node; the victim is one of them.</summary>
