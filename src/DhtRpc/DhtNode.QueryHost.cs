@@ -14,6 +14,10 @@ public sealed partial class DhtNode
 
     QueryStats IQueryHost.QueryStats => Stats.Queries;
 
+    Limits.NodeLimits? IQueryHost.Limits => Options.Limits;
+
+    RefusalStats IQueryHost.Refused => Stats.Refused;
+
     List<RoutingNode> IQueryHost.Closest(NodeId target, int count) => Table.Closest(target, count);
 
     IAsyncEnumerable<DhtPeer> IQueryHost.ResolveBootstrapNodesAsync() => _bootstrap.ResolveAsync();

@@ -45,7 +45,7 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
         _bootstrap = new BootstrapResolver(options.Bootstrap.Select(BootstrapEntry.Parse).ToList(), (to, ct) => PingAsync(to, cancellationToken: ct));
         var tableId = RandomId();
         Io = new RpcIo(this, options, Stats, _random);
-        _keeper = new TableKeeper(tableId, options, Io, _bootstrap.Entries.Count, () => Bootstrapped);
+        _keeper = new TableKeeper(tableId, options, Io, _bootstrap.Entries.Count, () => Bootstrapped, Stats.Refused);
         _builtIn = new BuiltInCommands(Io, _context, options, _keeper.OnDownHint, Stats);
         _blocked = Io.Budgets?.Blocked;
         Stats.Limited.Blocked = _blocked;

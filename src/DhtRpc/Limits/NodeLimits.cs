@@ -71,9 +71,13 @@ public sealed record DiversityLimits
     /// <summary>Entries one IP may hold in the whole table.</summary>
     public int PerIpInTable { get; init; } = 3;
 
-    /// <summary>Entries one /24 may hold in the whole table (go-libp2p keeps three per group).</summary>
+    /// <summary>Entries one /24 may hold in the whole table (go-libp2p keeps three per IP group, a /16).</summary>
     public int PerSubnetInTable { get; init; } = 6;
 
-    /// <summary>Nodes one /24 may place in a query's closest set (its results and commit targets).</summary>
+    /// <summary>
+    /// Nodes one /24 may place in a query's closest set (its results and commit targets), a closer one
+    /// taking the place of its farthest; also how many nodes of one /24 named by other nodes a query
+    /// keeps queued or in flight at once.
+    /// </summary>
     public int PerSubnetInClosest { get; init; } = 3;
 }

@@ -6,7 +6,8 @@ namespace DhtRpc.Query;
 
 /// <summary>
 /// An iterative Kademlia walk toward <see cref="Target"/>: asks the closest known nodes, follows their
-/// closer nodes, keeps the k closest successful replies and (optionally) commits to them at the end.
+/// closer nodes, keeps the k closest successful replies (with <see cref="DhtNodeOptions.Limits"/>, at most
+/// <see cref="Limits.DiversityLimits.PerSubnetInClosest"/> of one /24) and (optionally) commits to them at the end.
 /// Replies stream out as they arrive; <see cref="Completion"/> ends with the query.
 /// </summary>
 public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
@@ -46,8 +47,8 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
         Command = command;
         Value = value;
         _k = node.K;
-        _closestReplies = new ClosestReplies(target, _k);
-        _frontier = new QueryFrontier(_closestReplies, SendDownHint);
+        _closestReplies = new ClosestReplies(target, _k, node.Limits, node.Refused);
+        _frontier = new QueryFrontier(_closestReplies, SendDownHint, node.Limits, node.Refused);
         _force = options.Force;
         Concurrency = options.Concurrency ?? node.Concurrency;
         Retries = options.Retries ?? (isInternal && command == Commands.DownHint ? 3 : 5);
@@ -98,7 +99,7 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
     /// <summary>Referral depth of the closest reply (its hop count from us); 0 when there is none.</summary>
     public int ClosestDepth => _closestReplies.Count == 0 ? 0 : _frontier.DepthOf(_closestReplies.Items[0].From.Endpoint);
 
-    /// <summary>The k closest successful replies from nodes with ids, closest first.</summary>
+    /// <summary>The k closest successful replies from nodes with ids, closest first (a share of each limited /24 at most).</summary>
     public IReadOnlyList<DhtResponse> ClosestReplies => _closestReplies.Items;
 
     /// <summary>The senders of <see cref="ClosestReplies"/>.</summary>
@@ -162,8 +163,6 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
         }
     }
 
-    private bool IsCloser(in NodeId id) => _closestReplies.IsCloser(id);
-
     private bool AddPending(DhtPeer peer, DhtPeer? referrer) => !_onlyClosestNodes && _frontier.Add(peer, referrer);
 
     private void ReadMore()
@@ -174,14 +173,8 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
         }
 
         var limit = (_slowdown ? 3 : Concurrency) + _slow;
-        while (_inflight < limit && _frontier.PendingCount > 0)
+        while (_inflight < limit && _frontier.TryPop(out var next))
         {
-            var next = _frontier.Pop();
-            if (!IsCloser(next.Id!.Value))
-            {
-                continue;
-            }
-
             Visit(next);
             if (_ended)
             {
@@ -286,7 +279,7 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
             Errors++;
         }
 
-        if (reply.Error == 0 && reply.From.Id is { } fromId && IsCloser(fromId))
+        if (reply.Error == 0 && reply.From.Id is { } fromId && _closestReplies.IsCloser(fromId))
         {
             _closestReplies.Push(reply);
         }
@@ -321,11 +314,7 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
 
     private void OnVisitError(DhtException error, OutgoingRequest request)
     {
-        if (error.Code == DhtErrorCode.RequestTimeout)
-        {
-            _frontier.MarkDown(request.To.Endpoint);
-        }
-
+        _frontier.MarkFailed(request.To.Endpoint, error.Code == DhtErrorCode.RequestTimeout);
         Decrement(request);
         Errors++;
         ReadMore();

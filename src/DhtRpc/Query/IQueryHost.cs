@@ -18,6 +18,12 @@ internal interface IQueryHost
 
     QueryStats QueryStats { get; }
 
+    /// <summary>The node's limits: a walk's closest set and visits hold at most a share of one /24 (null: none).</summary>
+    Limits.NodeLimits? Limits { get; }
+
+    /// <summary>Where a walk counts the replies and candidates the limits kept out.</summary>
+    RefusalStats Refused { get; }
+
     /// <summary>Up to <paramref name="count"/> table nodes closest to <paramref name="target"/>.</summary>
     List<RoutingNode> Closest(NodeId target, int count);
 

@@ -1,3 +1,5 @@
+using DhtRpc.Limits;
+using DhtRpc.Rpc;
 using DhtRpc.Wire;
 
 namespace DhtRpc.Routing;
@@ -6,6 +8,7 @@ namespace DhtRpc.Routing;
 /// Kademlia routing table: 256 rows indexed by the common-prefix length of a node id with the table
 /// id, each holding at most k nodes sorted by id. <see cref="Closest(in NodeId, int, List{RoutingNode})"/>
 /// reproduces the row walk of the reference implementation, which decides the closerNodes bytes.
+/// With limits, one IP or /24 holds at most its share of a row and of the table (see <see cref="DiversityLimits"/>).
 /// </summary>
 internal sealed class RoutingTable
 {
@@ -13,11 +16,16 @@ internal sealed class RoutingTable
 
     private readonly RoutingRow?[] _rows = new RoutingRow?[RowCount];
 
-    public RoutingTable(NodeId id, int k = 20)
+    /// <param name="id">The id rows are counted from.</param>
+    /// <param name="k">Nodes per row.</param>
+    /// <param name="limits">Diversity shares; null lets any address hold any number of entries (dht-rpc).</param>
+    /// <param name="refused">Counts the entries the shares kept out.</param>
+    public RoutingTable(NodeId id, int k = 20, NodeLimits? limits = null, RefusalStats? refused = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         Id = id;
         K = k;
+        Diversity = limits is null ? null : new TableDiversity(limits, refused);
     }
 
     public NodeId Id { get; }
@@ -27,6 +35,9 @@ internal sealed class RoutingTable
 
     /// <summary>Number of nodes in the table.</summary>
     public int Count { get; private set; }
+
+    /// <summary>Entries per IP and /24, kept in step with every add and remove; null without limits.</summary>
+    public TableDiversity? Diversity { get; }
 
     /// <summary>
     /// Called when <see cref="Add"/> rejects a newcomer because its row is full (the newcomer is
@@ -46,8 +57,10 @@ internal sealed class RoutingTable
     }
 
     /// <summary>
-    /// Stores the node, replacing any entry with the same id. Returns false (and invokes
-    /// <see cref="RowFull"/>) when the id is new and its row already holds k nodes.
+    /// Stores the node, replacing any entry with the same id. Returns false when its IP or /24 already
+    /// holds its share of the row or the table (counted, and <see cref="RowFull"/> is not invoked: an
+    /// address over its share never costs a liveness ping), or, invoking <see cref="RowFull"/>, when the
+    /// id is new and its row already holds k nodes.
     /// </summary>
     public bool Add(RoutingNode node)
     {
@@ -58,8 +71,13 @@ internal sealed class RoutingTable
         var i = row.Find(id);
         if (i >= 0)
         {
-            row.Replace(i, node);
-            return true;
+            return Replace(row, i, node);
+        }
+
+        var address = node.Endpoint.Address;
+        if (Refuses(index, address))
+        {
+            return false;
         }
 
         if (row.IsFull)
@@ -69,7 +87,52 @@ internal sealed class RoutingTable
         }
 
         row.Insert(~i, node);
+        Diversity?.Added(index, address);
         Count++;
+        return true;
+    }
+
+    /// <summary>
+    /// True (and counted) when a node with a new id at <paramref name="address"/> would be over its
+    /// share: lets the caller skip building an entry the table would refuse.
+    /// </summary>
+    public bool RefusesNewcomer(in NodeId id, uint address) => Refuses(RowIndexOf(id), address);
+
+    private bool Refuses(int row, uint address)
+    {
+        if (Diversity is not { } diversity)
+        {
+            return false;
+        }
+
+        var verdict = diversity.Check(row, address);
+        if (verdict == DiversityVerdict.Fits)
+        {
+            return false;
+        }
+
+        diversity.CountRefusal(verdict);
+        return true;
+    }
+
+    // The same id at another address (only a table fed ids that are not address hashes) moves its count.
+    private bool Replace(RoutingRow row, int i, RoutingNode node)
+    {
+        var before = row[i].Endpoint.Address;
+        var after = node.Endpoint.Address;
+        if (Diversity is { } diversity && before != after)
+        {
+            diversity.Removed(row.Index, before);
+            if (Refuses(row.Index, after))
+            {
+                diversity.Added(row.Index, before);
+                return false;
+            }
+
+            diversity.Added(row.Index, after);
+        }
+
+        row.Replace(i, node);
         return true;
     }
 
@@ -91,6 +154,7 @@ internal sealed class RoutingTable
             return false;
         }
 
+        Diversity?.Removed(row.Index, row[i].Endpoint.Address);
         row.RemoveAt(i);
         Count--;
         return true;
@@ -126,14 +190,14 @@ internal sealed class RoutingTable
         return null;
     }
 
-    /// <summary>All nodes, row 0 first, each row in id order.</summary>
     /// <summary>
-    /// A table keyed by <paramref name="id"/> holding every entry of this one that fits there;
-    /// <paramref name="dropped"/> hears of the others (and of an entry with that very id).
+    /// A table keyed by <paramref name="id"/> (with the same limits) holding every entry of this one
+    /// that fits there, rows and shares counted afresh; <paramref name="dropped"/> hears of the others
+    /// (and of an entry with that very id).
     /// </summary>
     public RoutingTable Rekeyed(NodeId id, Action<RoutingNode> dropped)
     {
-        var table = new RoutingTable(id, K);
+        var table = new RoutingTable(id, K, Diversity?.Limits, Diversity?.Refused);
         foreach (var node in ToList())
         {
             if (node.Id == id || !table.Add(node))
@@ -145,6 +209,7 @@ internal sealed class RoutingTable
         return table;
     }
 
+    /// <summary>All nodes, row 0 first, each row in id order.</summary>
     public IReadOnlyList<RoutingNode> ToList()
     {
         var result = new List<RoutingNode>(Count);

@@ -26,17 +26,18 @@ internal sealed class TableKeeper
     private int _checks;
 
     /// <param name="id">The id the table starts keyed by.</param>
-    /// <param name="options">Bucket size and the node filter.</param>
+    /// <param name="options">Bucket size, the node filter and the diversity limits.</param>
     /// <param name="io">Sends the liveness pings.</param>
     /// <param name="bootstrapCount">How many bootstrap nodes there are (one address sample each).</param>
     /// <param name="bootstrapped">Whether the node has joined (full rows are only contested after).</param>
-    public TableKeeper(NodeId id, DhtNodeOptions options, RpcIo io, int bootstrapCount, Func<bool> bootstrapped)
+    /// <param name="refused">Counts the nodes the diversity limits keep out.</param>
+    public TableKeeper(NodeId id, DhtNodeOptions options, RpcIo io, int bootstrapCount, Func<bool> bootstrapped, RefusalStats refused)
     {
         _io = io;
         _filter = options.FilterNode;
         _bootstrapCount = bootstrapCount;
         _bootstrapped = bootstrapped;
-        Table = new RoutingTable(id, options.K) { RowFull = OnRowFull };
+        Table = new RoutingTable(id, options.K, options.Limits, refused) { RowFull = OnRowFull };
     }
 
     /// <summary>Raised when a node enters the table.</summary>
@@ -95,6 +96,12 @@ internal sealed class TableKeeper
                 Nodes.Add(known);
             }
 
+            return;
+        }
+
+        // An address over its share is heard from again and again: refuse it before building an entry.
+        if (Table.RefusesNewcomer(id, from.Endpoint.Address))
+        {
             return;
         }
 
