@@ -312,6 +312,12 @@ public sealed partial class StorageNode
 
     private void HandleWarehouseInfo(IncomingRequest request)
     {
+        if (request.FromUnprovenAddress)
+        {
+            request.RequireToken(); // the analytics and counters are many times the request's size
+            return;
+        }
+
         var info = WithStore(store => new NodeInfo(
             Options.Location,
             Node.Id?.ToString(),

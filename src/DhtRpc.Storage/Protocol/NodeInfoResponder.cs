@@ -23,6 +23,12 @@ public static class NodeInfoResponder
                 return;
             }
 
+            if (request.FromUnprovenAddress)
+            {
+                request.RequireToken(); // the counters are many times the request's size
+                return;
+            }
+
             var uptime = (long)clock.GetElapsedTime(started).TotalSeconds;
             request.Reply(InventoryPage.Info(new NodeInfo(null, node.Id?.ToString(), 0, 0, 0, 0, 0, 0, uptime) { Counters = node.Stats.Counters() }));
         };

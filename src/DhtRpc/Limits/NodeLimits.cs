@@ -43,7 +43,7 @@ public sealed record NodeLimits
     public int UnprovenBytesPerSecond { get; init; } = 64 * 1024;
 
     /// <summary>Bytes an unproven IP may be sent at once after an idle spell.</summary>
-    public int UnprovenBurstBytes { get; init; } = 64 * 1024;
+    public int UnprovenBurstBytes { get; init; } = 16 * 1024;
 
     /// <summary>PING_NAT replies per second to one source IP (a joining node needs a few); more are refused and counted.</summary>
     public double PingNatsPerSecondPerSource { get; init; } = 1;

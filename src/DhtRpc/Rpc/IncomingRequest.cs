@@ -50,6 +50,19 @@ public sealed class IncomingRequest
     /// <summary>The request value; null when none was sent (an empty array when an empty one was).</summary>
     public byte[]? Value { get; }
 
+    /// <summary>
+    /// True when the request carries no valid token and the node's limits apply to the sender's
+    /// address: a handler whose answer is much larger than the request can then call
+    /// <see cref="RequireToken"/> instead, so that it cannot be used to reflect traffic.
+    /// </summary>
+    public bool FromUnprovenAddress => Token is null && _node.Io.Budgets is { } budgets && budgets.Applies(From.Endpoint.Address);
+
+    /// <summary>
+    /// Answers TOKEN_REQUIRED with a fresh token and the closer nodes: the sender asks again with the
+    /// token and gets the real answer (this library's requests and queries do so by themselves).
+    /// </summary>
+    public void RequireToken() => Error(ErrorCodes.TokenRequired, new ReplyOptions { Token = true });
+
     /// <summary>True once a reply, error or relay was sent.</summary>
     public bool Answered { get; private set; }
 

@@ -37,5 +37,11 @@ public sealed class PublicAddressLimitTests
         Assert.Equal(value, read);
         Assert.True(swarm.Nodes.Sum(n => n.Stats.Limited.RepliesCutToTokenRequired) > 0, "no reply was cut: the caps did not apply");
         Assert.True(swarm[9].Stats.Requests.TokenRetries > 0);
+
+        // INFO is many times its request: a stranger must prove its address first; our client does.
+        var retriesBefore = swarm[9].Stats.Requests.TokenRetries;
+        var info = swarm.Run(() => new WarehouseClient(swarm[9]).InfoAsync(swarm[4].ServerEndpoint!.Value));
+        Assert.NotNull(info?.Counters);
+        Assert.Equal(retriesBefore + 1, swarm[9].Stats.Requests.TokenRetries);
     }
 }
