@@ -40,7 +40,7 @@ public sealed record NodeLimits
     public int MaxUnprovenReplyBytes { get; init; } = 1472;
 
     /// <summary>Bytes per second sent to one IP that has not presented a valid token; replies beyond are dropped and counted.</summary>
-    public int UnprovenBytesPerSecond { get; init; } = 64 * 1024;
+    public int UnprovenBytesPerSecond { get; init; } = 56 * 1024;
 
     /// <summary>Bytes an unproven IP may be sent at once after an idle spell.</summary>
     public int UnprovenBurstBytes { get; init; } = 16 * 1024;
