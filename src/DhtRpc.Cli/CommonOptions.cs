@@ -123,7 +123,7 @@ internal static class CommonOptions
     /// <summary>--limit-local: hold loopback and private peers to the limits as well (they are spared by default).</summary>
     public static Option<bool> LimitLocal() => new("--limit-local")
     {
-        Description = "Apply the node's request budgets, reply caps and routing-table diversity limits to loopback and private addresses too. They are spared by default, so that many nodes can share 127.0.0.1; with this flag such a network is held to the limits a public node keeps (docs/limits.md).",
+        Description = "Apply the node's request budgets, reply caps and routing-table diversity limits to loopback and private addresses too. They are spared by default, so that many nodes can share 127.0.0.1; with this flag loopback is held to the limits a public node keeps (docs/limits.md), and `network` and `demo` give each node a /24 of its own on loopback (127.1.0.1, 127.1.1.1, ...), as nodes on the internet have their own addresses.",
     };
 
     /// <summary>The limits a node verb runs with.</summary>

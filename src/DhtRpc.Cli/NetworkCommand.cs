@@ -90,7 +90,7 @@ internal static class NetworkCommand
                 {
                     var dir = dataDirectory is null ? null : Path.Combine(dataDirectory, "node-" + i.ToString(CultureInfo.InvariantCulture));
                     var index = i;
-                    var node = StorageHost.Start(options, dir, storage ?? StorageOptions.Default, index == 0 && say is not null ? say.Watch : null);
+                    var node = StorageHost.Start(options with { Host = HostOf(index, host, options.Limits) }, dir, storage ?? StorageOptions.Default, index == 0 && say is not null ? say.Watch : null);
                     nodes.Add(node);
                     if (say is not null)
                     {
@@ -116,6 +116,17 @@ internal static class NetworkCommand
             await node.SavePeersAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Where node <paramref name="index"/> binds. Held to the limits on loopback (--limit-local), each
+    /// node gets a /24 of its own (127.1.0.1, 127.1.1.1, ...), as nodes on the internet have their own
+    /// addresses: on one shared address they would share one request budget, one reply budget and
+    /// three places in every routing table, and the network could not form.
+    /// </summary>
+    private static string HostOf(int index, string host, Limits.NodeLimits? limits) =>
+        host == "127.0.0.1" && limits is { ApplyToLocalAddresses: true }
+            ? string.Create(CultureInfo.InvariantCulture, $"127.{1 + (index / 256)}.{index % 256}.1")
+            : host;
 
     public static async Task DisposeAllAsync(IEnumerable<StorageHost> nodes)
     {
