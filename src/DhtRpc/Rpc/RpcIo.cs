@@ -10,7 +10,7 @@ namespace DhtRpc.Rpc;
 /// congestion window and tokens. Decodes what arrives and hands it to the node; encodes what leaves.
 /// Used from the node's context only.
 /// </summary>
-internal sealed class RpcIo : IDisposable
+internal sealed partial class RpcIo : IDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan DrainInterval = TimeSpan.FromMilliseconds(750);
@@ -323,91 +323,6 @@ internal sealed class RpcIo : IDisposable
             Value = request.Value,
         };
         return message.ToArray();
-    }
-
-    /// <summary>Sends a response to <paramref name="to"/> from <paramref name="socket"/>.</summary>
-    public void SendReply(IDatagramSocket? socket, ushort tid, Ipv4Endpoint to, in ReplyParams reply)
-    {
-        if (socket is null)
-        {
-            return;
-        }
-
-        Span<byte> id = stackalloc byte[NodeId.Size];
-        Span<byte> token = stackalloc byte[NodeId.Size];
-        var withId = !Ephemeral && socket == ServerSocket;
-        if (withId)
-        {
-            _host.Table.Id.WriteTo(id);
-        }
-
-        if (reply.WithToken)
-        {
-            Secrets.Create(to, token);
-        }
-
-        var closerCount = 0;
-        if (reply.WithCloserNodes && reply.Target is { } target)
-        {
-            _closestScratch.Clear();
-            var table = _host.Table;
-            closerCount = table.Closest(target, table.K, _closestScratch);
-        }
-
-        Span<byte> closer = stackalloc byte[closerCount * Ipv4Endpoint.EncodedSize];
-        for (var i = 0; i < closerCount; i++)
-        {
-            _closestScratch[i].Endpoint.WriteTo(closer[(i * Ipv4Endpoint.EncodedSize)..]);
-        }
-
-        var message = new ResponseMessage
-        {
-            Tid = tid,
-            To = to,
-            Id = withId ? id : default,
-            Token = reply.WithToken ? token : default,
-            CloserNodesRaw = closer,
-            Error = reply.Error,
-            HasValue = reply.Value is not null,
-            Value = reply.Value,
-        };
-        var guarded = !reply.Proven && Budgets is { } budgets && budgets.Applies(to.Address);
-        if (guarded && message.EncodedSize > _maxUnprovenReply)
-        {
-            // Too large for an address that never proved it asked: hand it a token to ask again with.
-            Stats.Limited.RepliesCutToTokenRequired++;
-            if (!reply.WithToken)
-            {
-                Secrets.Create(to, token);
-                message.Token = token;
-            }
-
-            message.Error = ErrorCodes.TokenRequired;
-            message.HasValue = false;
-            message.Value = default;
-        }
-
-        var size = message.EncodedSize;
-        if (guarded && !Budgets!.TakeUnprovenBytes(to.Address, size))
-        {
-            Stats.Limited.UnprovenRepliesOverBytes++;
-            return;
-        }
-
-        byte[]? rented = null;
-        var buffer = size <= StackReplyLimit ? stackalloc byte[StackReplyLimit] : (rented = ArrayPool<byte>.Shared.Rent(size));
-        try
-        {
-            var length = message.Encode(buffer);
-            socket.Send(buffer[..length], to);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
     }
 
     public void Dispose()
