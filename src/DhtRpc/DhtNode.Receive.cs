@@ -60,7 +60,7 @@ public sealed partial class DhtNode
         switch (datagram[0])
         {
             case MessageType.Request:
-                if (Io.Budgets is { } budgets && budgets.Applies(from.Address) && !TakeRequestBudget(budgets, from))
+                if (Io.BudgetsFor(from.Address) is { } budgets && !TakeRequestBudget(budgets, from))
                 {
                     return;
                 }

@@ -42,6 +42,9 @@ internal sealed class SourceBudgets
     /// <summary>Sources tracked now.</summary>
     public int TrackedSources => _sources.Count;
 
+    /// <summary>The limits these budgets keep.</summary>
+    public NodeLimits Limits => _limits;
+
     /// <summary>Whether the limits apply to <paramref name="address"/> at all.</summary>
     public bool Applies(uint address) => AddressRanges.IsLimited(_limits, address);
 

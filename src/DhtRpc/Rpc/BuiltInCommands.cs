@@ -89,7 +89,7 @@ internal sealed class BuiltInCommands : IDisposable
             return;
         }
 
-        if (_io.Budgets is { } budgets && budgets.Applies(from.Address))
+        if (_io.BudgetsFor(from.Address) is { } budgets)
         {
             if (port < 1024)
             {

@@ -55,7 +55,7 @@ public sealed class IncomingRequest
     /// address: a handler whose answer is much larger than the request can then call
     /// <see cref="RequireToken"/> instead, so that it cannot be used to reflect traffic.
     /// </summary>
-    public bool FromUnprovenAddress => Token is null && _node.Io.Budgets is { } budgets && budgets.Applies(From.Endpoint.Address);
+    public bool FromUnprovenAddress => Token is null && _node.Io.BudgetsFor(From.Endpoint.Address) is not null;
 
     /// <summary>
     /// Answers TOKEN_REQUIRED with a fresh token and the closer nodes: the sender asks again with the

@@ -54,8 +54,8 @@ internal sealed partial class RpcIo
             HasValue = reply.Value is not null,
             Value = reply.Value,
         };
-        var guarded = !reply.Proven && Budgets is { } budgets && budgets.Applies(to.Address);
-        if (guarded && message.EncodedSize > _maxUnprovenReply)
+        var budgets = reply.Proven ? null : BudgetsFor(to.Address);
+        if (budgets is not null && message.EncodedSize > budgets.Limits.MaxUnprovenReplyBytes)
         {
             // Too large for an address that never proved it asked: hand it a token to ask again with.
             Stats.Limited.RepliesCutToTokenRequired++;
@@ -71,7 +71,7 @@ internal sealed partial class RpcIo
         }
 
         var size = message.EncodedSize;
-        if (guarded && !Budgets!.TakeUnprovenBytes(to.Address, size))
+        if (budgets is not null && !budgets.TakeUnprovenBytes(to.Address, size))
         {
             Stats.Limited.UnprovenRepliesOverBytes++;
             return;

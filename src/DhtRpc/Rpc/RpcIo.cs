@@ -28,7 +28,6 @@ internal sealed partial class RpcIo : IDisposable
     private TokenSecrets? _secrets;
     private ITimer? _drainTimer;
     private int _nextTid;
-    private readonly int _maxUnprovenReply;
 
     public RpcIo(IRpcHost host, DhtNodeOptions options, DhtStats stats, Random random)
     {
@@ -42,15 +41,14 @@ internal sealed partial class RpcIo : IDisposable
         _nextTid = random.Next(65536);
         _adaptiveTimeout = options.AdaptiveTimeout is { } adaptive ? new AdaptiveTimeout(adaptive, options.TimeProvider) : null;
         _binder = new SocketBinder(options);
-        if (options.Limits is { } limits)
-        {
-            Budgets = new Limits.SourceBudgets(limits, options.TimeProvider);
-            _maxUnprovenReply = limits.MaxUnprovenReplyBytes;
-        }
+        Budgets = options.Limits is { } limits ? new Limits.SourceBudgets(limits, options.TimeProvider) : null;
     }
 
     /// <summary>The per-source budgets; null when the node applies no limits.</summary>
     public Limits.SourceBudgets? Budgets { get; }
+
+    /// <summary>The budgets that hold <paramref name="address"/>; null when no limit applies to it (none set, or a spared local range).</summary>
+    public Limits.SourceBudgets? BudgetsFor(uint address) => Budgets is { } budgets && budgets.Applies(address) ? budgets : null;
 
     public TimeProvider TimeProvider { get; }
 
