@@ -14,6 +14,9 @@ internal static class AddressRanges
     /// <summary>The /24 network an address belongs to.</summary>
     public static uint Subnet24(uint address) => address & 0xFFFF_FF00;
 
+    /// <summary>Whether two addresses share a /24.</summary>
+    public static bool SameSubnet24(uint a, uint b) => Subnet24(a) == Subnet24(b);
+
     /// <summary>Whether <paramref name="limits"/> apply to <paramref name="address"/>.</summary>
     public static bool IsLimited(NodeLimits? limits, uint address) =>
         limits is not null && (limits.ApplyToLocalAddresses || !IsLocal(address));

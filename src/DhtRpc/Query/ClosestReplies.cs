@@ -147,7 +147,7 @@ internal sealed class ClosestReplies
     {
         for (var i = Items.Count - 1; i >= 0; i--)
         {
-            if (SubnetShare.SameSubnet(Items[i].From.Endpoint.Address, address))
+            if (AddressRanges.SameSubnet24(Items[i].From.Endpoint.Address, address))
             {
                 return i;
             }

@@ -182,7 +182,7 @@ internal sealed class QueryFrontier
         for (var i = 0; i < _pending.Count; i++)
         {
             var queued = _pending[i];
-            if (SubnetShare.SameSubnet(queued.Endpoint.Address, address) &&
+            if (AddressRanges.SameSubnet24(queued.Endpoint.Address, address) &&
                 (farthest < 0 || _closest.Target.CompareDistance(queued.Id!.Value, _pending[farthest].Id!.Value) > 0))
             {
                 farthest = i;

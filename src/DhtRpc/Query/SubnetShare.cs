@@ -31,30 +31,15 @@ internal sealed class SubnetShare
         if (AddressRanges.IsLimited(_limits, address))
         {
             _counts ??= [];
-            var subnet = AddressRanges.Subnet24(address);
-            _counts[subnet] = _counts.GetValueOrDefault(subnet) + 1;
+            ShareCounts.Change(_counts, AddressRanges.Subnet24(address), 1);
         }
     }
 
     public void Remove(uint address)
     {
-        if (_counts is null || !AddressRanges.IsLimited(_limits, address))
+        if (_counts is not null && AddressRanges.IsLimited(_limits, address))
         {
-            return;
-        }
-
-        var subnet = AddressRanges.Subnet24(address);
-        var n = _counts.GetValueOrDefault(subnet) - 1;
-        if (n > 0)
-        {
-            _counts[subnet] = n;
-        }
-        else
-        {
-            _counts.Remove(subnet);
+            ShareCounts.Change(_counts, AddressRanges.Subnet24(address), -1);
         }
     }
-
-    /// <summary>Whether two addresses share a /24.</summary>
-    public static bool SameSubnet(uint a, uint b) => AddressRanges.Subnet24(a) == AddressRanges.Subnet24(b);
 }

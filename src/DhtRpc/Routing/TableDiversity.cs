@@ -106,26 +106,11 @@ internal sealed class TableDiversity
         }
 
         var subnet = AddressRanges.Subnet24(address);
-        Bump(_ipInTable, address, delta);
-        Bump(_subnetInTable, subnet, delta);
-        Bump(_ipInRow, RowKey(row, address), delta);
-        Bump(_subnetInRow, RowKey(row, subnet), delta);
+        ShareCounts.Change(_ipInTable, address, delta);
+        ShareCounts.Change(_subnetInTable, subnet, delta);
+        ShareCounts.Change(_ipInRow, RowKey(row, address), delta);
+        ShareCounts.Change(_subnetInRow, RowKey(row, subnet), delta);
     }
 
     private static ulong RowKey(int row, uint address) => ((ulong)(uint)row << 32) | address;
-
-    // Entries that fall to zero go, so the dictionaries hold only what the table holds.
-    private static void Bump<TKey>(Dictionary<TKey, int> counts, TKey key, int delta)
-        where TKey : notnull
-    {
-        var n = counts.GetValueOrDefault(key) + delta;
-        if (n > 0)
-        {
-            counts[key] = n;
-        }
-        else
-        {
-            counts.Remove(key);
-        }
-    }
 }
