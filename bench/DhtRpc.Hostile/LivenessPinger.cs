@@ -121,19 +121,9 @@ internal sealed class LivenessPinger(Ipv4Endpoint target, IPAddress source, int 
         var timeout = (long)(AnswerTimeout.TotalSeconds * Stopwatch.Frequency);
         while (!_stopReceiving)
         {
-            if (!_socket.Poll(TimeSpan.FromMilliseconds(50), SelectMode.SelectRead))
+            if (!PolledReceive.TryReceive(_socket, buffer, out var n))
             {
                 continue;
-            }
-
-            int n;
-            try
-            {
-                n = _socket.Receive(buffer);
-            }
-            catch (SocketException)
-            {
-                continue; // ICMP port unreachable while the node is down.
             }
 
             var now = Stopwatch.GetTimestamp();

@@ -55,17 +55,7 @@ internal sealed class ReceiveCounter : IDisposable
         var buffer = new byte[65536];
         while (!_stop)
         {
-            if (!_socket.Poll(TimeSpan.FromMilliseconds(50), SelectMode.SelectRead))
-            {
-                continue;
-            }
-
-            int n;
-            try
-            {
-                n = _socket.Receive(buffer);
-            }
-            catch (SocketException)
+            if (!PolledReceive.TryReceive(_socket, buffer, out var n))
             {
                 continue;
             }
