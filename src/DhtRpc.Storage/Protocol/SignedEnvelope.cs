@@ -62,6 +62,22 @@ public sealed class SignedEnvelope
         return true;
     }
 
+    /// <summary>Puts already-signed parts back together into an envelope (a holder answering a verifiable read).</summary>
+    public static byte[] Assemble(ReadOnlySpan<byte> publicKey, ulong sequence, ReadOnlySpan<byte> signature, ReadOnlySpan<byte> payload)
+    {
+        if (publicKey.Length != 32 || signature.Length != 64)
+        {
+            throw new ArgumentException("An Ed25519 envelope needs a 32-byte public key and a 64-byte signature.", nameof(publicKey));
+        }
+
+        var value = new byte[HeaderSize + payload.Length];
+        publicKey.CopyTo(value);
+        BinaryPrimitives.WriteUInt64LittleEndian(value.AsSpan(32), sequence);
+        signature.CopyTo(value.AsSpan(40));
+        payload.CopyTo(value.AsSpan(HeaderSize));
+        return value;
+    }
+
     /// <summary>Builds a signed request value with <paramref name="key"/> (an Ed25519 key).</summary>
     public static byte[] Create(Key key, Purpose purpose, NodeId target, ulong sequence, ReadOnlySpan<byte> payload)
     {

@@ -32,6 +32,13 @@ public static class StorageCommands
 
     /// <summary>Warehouse: the node's analytics (location, items, bytes, totals, uptime) as UTF-8 JSON.</summary>
     public const ulong WarehouseInfo = 107;
+
+    /// <summary>
+    /// Warehouse: the item in a form a reader can check (see <see cref="VerifiableReply"/>): a kind byte,
+    /// then the payload of an unsigned item or the owner's signed envelope; an empty reply when none is held.
+    /// Counts an access, like <see cref="WarehouseGet"/>.
+    /// </summary>
+    public const ulong WarehouseGetVerifiable = 108;
 }
 
 /// <summary>
@@ -60,6 +67,15 @@ public static class StorageErrors
     /// <summary>A signed update whose sequence is not higher than the stored one.</summary>
     public const ulong StaleSequence = 22;
 
+    /// <summary>The requesting address already holds its share of this node's items or bytes.</summary>
+    public const ulong QuotaExceeded = 23;
+
+    /// <summary>The node's storage queue is full; ask again later (nothing was done).</summary>
+    public const ulong Busy = 24;
+
+    /// <summary>The node's store failed (disk full, database error); nothing was written.</summary>
+    public const ulong StoreFailed = 25;
+
     /// <summary>A short English phrase for an error code, as refusal messages show it.</summary>
     public static string Describe(ulong code) => code switch
     {
@@ -70,6 +86,9 @@ public static class StorageErrors
         BadSignature => "the signature does not verify",
         Malformed => "the request is malformed",
         StaleSequence => "the sequence number is not newer than the stored one",
+        QuotaExceeded => "the sender's address holds its whole share of the node's storage",
+        Busy => "the node's storage is busy; try again later",
+        StoreFailed => "the node's store failed (disk full or database error) and wrote nothing",
         1 => "the node does not know this command",
         2 => "the token is not valid",
         _ => $"error {code}",
