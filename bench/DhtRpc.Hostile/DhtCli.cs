@@ -94,6 +94,10 @@ internal sealed class DhtCli
         return (process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
     }
 
+    /// <summary>True when `dht VERB --help` lists <paramref name="option"/> (an option that arrives with a later build).</summary>
+    public async Task<bool> AcceptsAsync(string verb, string option) =>
+        (await HelpAsync(verb).ConfigureAwait(false)).Contains(option, StringComparison.Ordinal);
+
     private async Task<string> HelpAsync(string verb)
     {
         var (_, stdout, stderr) = await RunAsync([verb, "--help"], TimeSpan.FromSeconds(30)).ConfigureAwait(false);

@@ -14,6 +14,7 @@ internal sealed class NodeProcess : IDisposable
 {
     private readonly Process _process;
     private readonly Queue<string> _tail = new();
+    private readonly List<string> _lines = [];
     private readonly string? _dataDirectory;
 
     private NodeProcess(Process process, Ipv4Endpoint endpoint, string kind, string? dataDirectory)
@@ -47,6 +48,18 @@ internal sealed class NodeProcess : IDisposable
         }
     }
 
+    /// <summary>Every line the process printed (stdout and stderr, the first 500), in order.</summary>
+    public IReadOnlyList<string> Lines
+    {
+        get
+        {
+            lock (_tail)
+            {
+                return [.. _lines];
+            }
+        }
+    }
+
     /// <summary>`dht bootstrap --port P` on 127.0.0.1 (P a free port).</summary>
     public static async Task<NodeProcess> StartBootstrapAsync(DhtCli cli)
     {
@@ -64,6 +77,54 @@ internal sealed class NodeProcess : IDisposable
         var extra = await cli.ExtraArgumentsAsync("node").ConfigureAwait(false);
         string[] arguments = ["node", "--data", data, "--port", Text(port), "--bootstrap", bootstrap.ToString(), .. extra];
         return await StartAsync(cli, arguments, Ipv4Endpoint.Loopback(port), "storage node", data).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// `dht node --data DIR --port P --bootstrap B [MORE]` on 127.0.0.1 with a folder the caller owns (kept
+    /// at the end, so that a node can be started again on it); P = 0 takes a free port.
+    /// </summary>
+    public static async Task<NodeProcess> StartStorageNodeAsync(DhtCli cli, Ipv4Endpoint bootstrap, string dataDirectory, int port, IReadOnlyList<string> more)
+    {
+        port = port == 0 ? FreeUdpPort() : port;
+        var extra = await cli.ExtraArgumentsAsync("node").ConfigureAwait(false);
+        string[] arguments = ["node", "--data", dataDirectory, "--port", Text(port), "--bootstrap", bootstrap.ToString(), .. extra, .. more];
+        return await StartAsync(cli, arguments, Ipv4Endpoint.Loopback(port), "storage node", null).ConfigureAwait(false);
+    }
+
+    /// <summary>SIGKILL, then waits for the exit: the node gets no chance to finish anything.</summary>
+    public void KillHard()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: false);
+        }
+
+        _process.WaitForExit(10_000);
+    }
+
+    /// <summary>SIGTERM (a clean shutdown, as Ctrl-C), waiting up to <paramref name="timeout"/>; true when it exited in time.</summary>
+    public async Task<bool> StopAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited)
+        {
+            return true;
+        }
+
+        using (var kill = Process.Start("kill", ["-TERM", Text(_process.Id)]))
+        {
+            await kill.WaitForExitAsync().ConfigureAwait(false);
+        }
+
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     /// <summary>VmRSS from /proc/PID/status in bytes; 0 once the process is gone.</summary>
@@ -172,6 +233,11 @@ internal sealed class NodeProcess : IDisposable
 
         lock (_tail)
         {
+            if (_lines.Count < 500)
+            {
+                _lines.Add(line);
+            }
+
             _tail.Enqueue(line);
             while (_tail.Count > 8)
             {

@@ -15,6 +15,8 @@ try
         "reflect" => await ReflectBench.RunAsync(options).ConfigureAwait(false),
         "eclipse" => await EclipseBench.RunAsync(options).ConfigureAwait(false),
         "soak" => await SoakBench.RunAsync(options).ConfigureAwait(false),
+        "storage-quota" => await StorageQuotaBench.RunAsync(options).ConfigureAwait(false),
+        "storage-fill" => await StorageFillBench.RunAsync(options).ConfigureAwait(false),
         _ => Usage.Print($"unknown mode '{args[0]}'"),
     };
 }
