@@ -17,6 +17,7 @@ try
         "soak" => await SoakBench.RunAsync(options).ConfigureAwait(false),
         "storage-quota" => await StorageQuotaBench.RunAsync(options).ConfigureAwait(false),
         "storage-fill" => await StorageFillBench.RunAsync(options).ConfigureAwait(false),
+        "storage-disk" => await StorageDiskBench.RunAsync(options).ConfigureAwait(false),
         _ => Usage.Print($"unknown mode '{args[0]}'"),
     };
 }

@@ -31,9 +31,11 @@ internal static class StorageQuotaBench
             {
                 var node = await scenario.StartNodeAsync().ConfigureAwait(false);
                 extra = scenario.Arguments(await scenario.Cli.ExtraArgumentsAsync("node").ConfigureAwait(false));
+                var dropsBefore = ProcNetUdp.Drops(node.Endpoint.ToIPEndPoint());
                 var heavy = new StoreLoad(node.Endpoint, new StorageItems("quota-heavy", size), [HeavyAddress], ports, window,
                     new LoadPlan(requests, requests, TimeSpan.FromSeconds(seconds), timeout), new LoadTally());
                 var elapsed = await Task.Run(heavy.Run).ConfigureAwait(false);
+                var dropped = ProcNetUdp.Drops(node.Endpoint.ToIPEndPoint()) - dropsBefore;
                 var afterHeavy = StorageScenario.Info(node.Endpoint);
                 var second = new StoreLoad(node.Endpoint, new StorageItems("quota-second", size), [SecondAddress], 1, 4,
                     new LoadPlan(secondItems, secondItems * 4L, TimeSpan.FromSeconds(30), timeout), new LoadTally());
@@ -41,19 +43,19 @@ internal static class StorageQuotaBench
                 var afterSecond = StorageScenario.Info(node.Endpoint);
                 var t = heavy.Tally;
                 rows.Add(FormattableString.Invariant(
-                    $"| {size:N0} | {heavy.Plan.RequestsSent:N0} in {elapsed.TotalSeconds:0.0} s | {t.Acked:N0} / {Report.Mb(t.AckedBytes)} MB | {t.CodesText()} | {t.NoReply:N0} | {t.Late:N0} | {t.TokenRetries:N0} | {StorageScenario.InfoText(afterHeavy)} | {second.Tally.Acked} of {secondItems} ({second.Tally.CodesText()}; no reply {second.Tally.NoReply}) | {StorageScenario.InfoText(afterSecond)} | {afterSecond?.DropsText() ?? "n/a"} | {Report.Mb(node.RssBytes())} | {node.ExitDescription} |"));
+                    $"| {size:N0} | {heavy.Plan.RequestsSent:N0} in {elapsed.TotalSeconds:0.0} s | {t.Acked:N0} / {Report.Mb(t.AckedBytes)} MB | {t.CodesText()} | {t.NoReply:N0} | {dropped:N0} | {t.Late:N0} | {t.TokenRetries:N0} | {StorageScenario.InfoText(afterHeavy)} | {second.Tally.Acked} of {secondItems} ({second.Tally.CodesText()}; no reply {second.Tally.NoReply}) | {StorageScenario.InfoText(afterSecond)} | {afterSecond?.DropsText() ?? "n/a"} | {Report.Mb(node.RssBytes())} | {node.ExitDescription} |"));
             }
             catch (InvalidOperationException e)
             {
-                rows.Add($"| {size:N0} | failed: {e.Message.Replace('|', '/')} |||||||||||");
+                rows.Add($"| {size:N0} | failed: {e.Message.Replace('|', '/')} ||||||||||||");
             }
         }
 
         var text = Report.SectionHeader("Storage: per-source quota", args).AppendLine().AppendLine();
         text.AppendLine(Report.Inv, $"Per value size, a fresh `dht bootstrap` and `dht node --data DIR` (`{Shown(args)}`); `dht node` extra arguments: {extra}.{await StorageScenario.RefusedOptionsAsync(args, DhtCli.From(args)).ConfigureAwait(false)} From {HeavyAddress}, {ports} sockets (ports) share a window of {window} warehouse STOREs (100) in flight, each with the token the node last gave that socket (a STORE without value fetches one; INVALID_TOKEN fetches a fresh one and sends the item again); every item has its own key; a reply later than {timeout.TotalMilliseconds:0} ms counts as none. Bounded at {requests:N0} requests or {seconds} s. Then {SecondAddress} stores {secondItems} items of its own (one socket, window 4). Stored = acknowledged (error 0); *held* = the node's INFO (asked from 127.0.0.1 with a token), both spaces; its nonzero `dropped.*` and `limited.*` counters at the end (a request dropped over its source's budget gets no reply: the window's requests in flight then wait out their time).");
         text.AppendLine();
-        text.AppendLine("| value (B) | requests from 127.0.0.2 | stored (items / MB) | replies by code | no reply | late replies | token refreshes | held after | 127.0.0.3 stored | held after | node's drop counters | RSS (MB) | node |");
-        text.AppendLine("|---:|---:|---:|---|---:|---:|---:|---|---|---|---|---:|---|");
+        text.AppendLine("| value (B) | requests from 127.0.0.2 | stored (items / MB) | replies by code | no reply | dropped at the node's socket | late replies | token refreshes | held after | 127.0.0.3 stored | held after | node's drop counters | RSS (MB) | node |");
+        text.AppendLine("|---:|---:|---:|---|---:|---:|---:|---:|---|---|---|---|---:|---|");
         foreach (var row in rows)
         {
             text.AppendLine(row);
