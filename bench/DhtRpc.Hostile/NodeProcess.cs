@@ -215,9 +215,12 @@ internal sealed class NodeProcess : IDisposable
         await Task.Delay(200).ConfigureAwait(false);
         if (process.HasExited)
         {
-            var tail = node.Tail;
+            // The first lines too: a refusal's explanation can be longer than the tail.
+            var lines = node.Lines;
+            var said = lines.Count <= 8 ? node.Tail : $"{string.Join(" | ", lines.Take(3))} | … | {node.Tail}";
+            var code = process.ExitCode;
             node.Dispose();
-            throw new InvalidOperationException($"`dht {string.Join(' ', arguments)}` exited: {tail}");
+            throw new InvalidOperationException($"`dht {string.Join(' ', arguments)}` exited with code {code}: {said}");
         }
 
         return node;

@@ -18,6 +18,7 @@ try
         "storage-quota" => await StorageQuotaBench.RunAsync(options).ConfigureAwait(false),
         "storage-fill" => await StorageFillBench.RunAsync(options).ConfigureAwait(false),
         "storage-disk" => await StorageDiskBench.RunAsync(options).ConfigureAwait(false),
+        "storage-damaged" => await StorageDamagedBench.RunAsync(options).ConfigureAwait(false),
         _ => Usage.Print($"unknown mode '{args[0]}'"),
     };
 }

@@ -164,8 +164,8 @@ internal sealed class LoadTally(long milestoneEvery = 0, Func<long>? sample = nu
     public void NoToken() => Interlocked.Increment(ref _streamsWithoutToken);
 
     /// <summary>"0 (stored): 279; 23 QUOTA_EXCEEDED: 19,721" — every code seen, or "none".</summary>
-    public string CodesText() =>
-        ByCode.Count == 0 ? "none" : string.Join("; ", ByCode.Select(p => FormattableString.Invariant($"{WarehouseCommands.Name(p.Key)}: {p.Value:N0}")));
+    public string CodesText(string zero = "0 (stored)") =>
+        ByCode.Count == 0 ? "none" : string.Join("; ", ByCode.Select(p => FormattableString.Invariant($"{(p.Key == 0 ? zero : WarehouseCommands.Name(p.Key))}: {p.Value:N0}")));
 }
 
 /// <summary>The moment the <see cref="Count"/>-th acknowledgement came, and the sample taken then.</summary>
