@@ -19,6 +19,7 @@ try
         "storage-fill" => await StorageFillBench.RunAsync(options).ConfigureAwait(false),
         "storage-disk" => await StorageDiskBench.RunAsync(options).ConfigureAwait(false),
         "storage-damaged" => await StorageDamagedBench.RunAsync(options).ConfigureAwait(false),
+        "storage-kill" => await StorageKillBench.RunAsync(options).ConfigureAwait(false),
         _ => Usage.Print($"unknown mode '{args[0]}'"),
     };
 }

@@ -31,6 +31,9 @@ internal sealed class LoadPlan(long items, long maxRequests, TimeSpan duration, 
 
     public long RequestsSent => Interlocked.Read(ref _requests);
 
+    /// <summary>How many items were handed out (items 0 to this less one), stored or not.</summary>
+    public long HandedOut => Math.Min(Interlocked.Read(ref _nextItem) + 1, Items);
+
     /// <summary>Ends the load now: no stream sends another request (what is in flight is still waited for).</summary>
     public void Stop() => _stopped = true;
 
