@@ -274,6 +274,20 @@ public sealed class SqliteItemStore : IItemStore
         return ((string)_database.Scalar("PRAGMA journal_mode")!, _database.ScalarInt64("PRAGMA synchronous"));
     }
 
+    /// <summary>Caps the file at <paramref name="pages"/> pages, as a full disk would, for tests of what a full store answers.</summary>
+    internal void LimitPages(long pages)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _database.Scalar($"PRAGMA max_page_count = {pages}");
+    }
+
+    /// <summary>Pages the file has now.</summary>
+    internal long ReadPageCount()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _database.ScalarInt64("PRAGMA page_count");
+    }
+
     private void PrepareCommands()
     {
         _get = _database.Prepare($"SELECT {Columns} FROM items WHERE space = $space AND key = $key", "$space", "$key");
