@@ -30,7 +30,7 @@ internal sealed class StorageFlags
 
     private readonly Option<long> _quotaBytes = new("--source-quota-bytes")
     {
-        Description = "Bytes one source address may store on the node (16 MiB by default); beyond, QUOTA_EXCEEDED (23). Local addresses are exempt unless --limit-local.",
+        Description = "Bytes one source address may store on the node (16 MiB by default); beyond, QUOTA_EXCEEDED (25). Local addresses are exempt unless --limit-local.",
         DefaultValueFactory = _ => StorageOptions.Default.MaxBytesPerSource,
     };
 
