@@ -1,4 +1,5 @@
 using DhtRpc.Wire;
+using DhtRpc.Rpc;
 using DhtRpc.Storage.Client;
 using DhtRpc.Storage.Logging;
 using DhtRpc.Storage.Stores;
@@ -9,7 +10,9 @@ namespace DhtRpc.Storage;
 /// <summary>
 /// Keeps content alive over churn: every interval, a holder pushes each record it holds to the current
 /// closest nodes (skipping records another node pushed here during the interval), and keeps its own
-/// copy only while it is still among the closest. Records nobody refreshes expire.
+/// copy only while it is still among the closest. Signed warehouse items are pushed the same way, with
+/// their owner's envelope (<see cref="SignedItemPusher"/>). Records nobody refreshes expire, and each
+/// round removes what lapsed. Store work goes through the node's store queue, never the caller's thread.
 /// </summary>
 internal sealed class Republisher : IAsyncDisposable
 {
@@ -18,6 +21,7 @@ internal sealed class Republisher : IAsyncDisposable
 
     private readonly StorageNode _owner;
     private readonly DhtStorageClient _client;
+    private readonly SignedItemPusher _pusher;
     private readonly ITimer _timer;
     private readonly ILogger _logger;
     private int _running;
@@ -27,6 +31,7 @@ internal sealed class Republisher : IAsyncDisposable
         _owner = owner;
         _logger = loggers.CreateLogger<Republisher>();
         _client = new DhtStorageClient(owner.Node, loggers.CreateLogger<DhtStorageClient>());
+        _pusher = new SignedItemPusher(owner.Node);
         var interval = owner.Options.RepublishInterval;
         _timer = owner.Node.Options.TimeProvider.CreateTimer(static s => _ = ((Republisher)s!).RunSafelyAsync(), this, interval, interval);
     }
@@ -60,16 +65,25 @@ internal sealed class Republisher : IAsyncDisposable
         try
         {
             var now = _owner.Now;
-            var (keys, expired) = _owner.WithStore(store =>
+            var (keys, signed, expired) = await _owner.WithStoreAsync(store =>
             {
                 var expired = store.RemoveExpired(now);
-                return (store.Keys(ItemSpace.Content), expired);
-            });
+                return (store.Keys(ItemSpace.Content), store.Keys(ItemSpace.Warehouse), expired);
+            }).ConfigureAwait(true);
             _logger.RepublishStarted(keys.Count, expired);
             var outcomes = new int[4];
             for (var i = 0; i < keys.Count; i += Parallel)
             {
                 var batch = keys.Skip(i).Take(Parallel).Select(key => RepublishOneAsync(key, cancellationToken));
+                foreach (var outcome in await Task.WhenAll(batch).ConfigureAwait(true))
+                {
+                    outcomes[(int)outcome]++;
+                }
+            }
+
+            for (var i = 0; i < signed.Count; i += Parallel)
+            {
+                var batch = signed.Skip(i).Take(Parallel).Select(key => PushSignedAsync(key, cancellationToken));
                 foreach (var outcome in await Task.WhenAll(batch).ConfigureAwait(true))
                 {
                     outcomes[(int)outcome]++;
@@ -83,6 +97,56 @@ internal sealed class Republisher : IAsyncDisposable
         {
             Volatile.Write(ref _running, 0);
         }
+    }
+
+    private async Task<Outcome> PushSignedAsync(NodeId key, CancellationToken cancellationToken)
+    {
+        var item = await _owner.WithStoreAsync(store => store.Get(ItemSpace.Warehouse, key)).ConfigureAwait(true);
+        if (item is null || !SignedItemPusher.CanPush(item) || item.ExpiresAt <= _owner.Now)
+        {
+            return Outcome.Skipped;
+        }
+
+        try
+        {
+            var (stored, closest) = await _pusher.PushAsync(item, cancellationToken).ConfigureAwait(true);
+            if (stored == 0)
+            {
+                Failures++;
+                return Outcome.Failed;
+            }
+
+            _owner.Stats.CountRepublished();
+            return await KeepIfClosestAsync(item, closest).ConfigureAwait(true);
+        }
+        catch (DhtException e)
+        {
+            Failures++;
+            _logger.RepublishRecordFailed(key, e);
+            return Outcome.Failed;
+        }
+    }
+
+    /// <summary>Renews this node's own copy while it is still among the closest to the key; else lets it lapse.</summary>
+    private async Task<Outcome> KeepIfClosestAsync(StoredItem item, IReadOnlyList<DhtResponse> closest)
+    {
+        if (!DhtStorageClient.IsAmongClosest(_owner.Node.TableId, item.Key, closest, _owner.Node.Options.K))
+        {
+            return Outcome.Pushed;
+        }
+
+        var now = _owner.Now;
+        await _owner.WithStoreAsync(store =>
+        {
+            // Renew what is held now: the item may have been updated or deleted while it was pushed.
+            if (store.Get(item.Space, item.Key) is { } held && held.Sequence == item.Sequence)
+            {
+                store.Put(held with { ExpiresAt = now + _owner.Options.RecordTtl });
+            }
+
+            return 0;
+        }).ConfigureAwait(true);
+        return Outcome.PushedAndKept;
     }
 
     public async ValueTask DisposeAsync()
@@ -111,7 +175,7 @@ internal sealed class Republisher : IAsyncDisposable
             return Outcome.Skipped;
         }
 
-        var item = _owner.WithStore(store => store.Get(ItemSpace.Content, key));
+        var item = await _owner.WithStoreAsync(store => store.Get(ItemSpace.Content, key)).ConfigureAwait(true);
         if (item is null)
         {
             return Outcome.Skipped;
@@ -121,18 +185,7 @@ internal sealed class Republisher : IAsyncDisposable
         {
             var (_, query) = await _client.PutBlockWithQueryAsync(key, item.Value, cancellationToken, _owner.Node.Id).ConfigureAwait(true);
             _owner.Stats.CountRepublished();
-            if (DhtStorageClient.IsAmongClosest(_owner.Node.TableId, key, query.ClosestReplies, _owner.Node.Options.K))
-            {
-                var now = _owner.Now;
-                _owner.WithStore(store =>
-                {
-                    store.Put(item with { ExpiresAt = now + _owner.Options.RecordTtl });
-                    return 0;
-                });
-                return Outcome.PushedAndKept;
-            }
-
-            return Outcome.Pushed;
+            return await KeepIfClosestAsync(item, query.ClosestReplies).ConfigureAwait(true);
         }
         catch (Exception e) when (e is DhtException or StorageRefusedException)
         {

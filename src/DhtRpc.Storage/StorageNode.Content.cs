@@ -35,15 +35,16 @@ public sealed partial class StorageNode
             return;
         }
 
-        var now = Now;
-        var refused = WithStore(store =>
+        Submit(request, store =>
         {
+            var now = Now;
             var existing = store.Get(ItemSpace.Content, target);
             if (existing is null)
             {
-                if (CheckLimits(store, value.Length, null) is { } code)
+                if (MakeRoom(store, request, value.Length, null) is { } code)
                 {
-                    return code;
+                    Refuse(request, code);
+                    return;
                 }
 
                 store.Put(new StoredItem
@@ -64,17 +65,8 @@ public sealed partial class StorageNode
             }
 
             _lastStoredByOthers[target] = now;
-            return (ulong?)null;
+            Acknowledge(request);
         });
-
-        if (refused is { } error)
-        {
-            Refuse(request, error);
-            return;
-        }
-
-        Stats.CountStored();
-        request.Reply(null);
     }
 
     private void HandleContentGet(IncomingRequest request)
@@ -85,22 +77,18 @@ public sealed partial class StorageNode
             return;
         }
 
-        var item = WithStore(store =>
+        Submit(request, store =>
         {
             var held = store.Get(ItemSpace.Content, target);
             if (held is null || !IsLive(held))
             {
-                return null;
+                request.Reply(null);
+                return;
             }
 
             store.AddTotals(0, 1, 0);
-            return held;
-        });
-        if (item is not null)
-        {
             Stats.CountServed();
-        }
-
-        request.Reply(item?.Value);
+            request.Reply(held.Value);
+        });
     }
 }

@@ -7,7 +7,11 @@ using DhtRpc.Storage.Stores;
 
 namespace DhtRpc.Storage;
 
-/// <summary>The warehouse: items under client-chosen targets, with metadata, inventory and ownership.</summary>
+/// <summary>
+/// The warehouse: items under client-chosen targets, with metadata, inventory and ownership. Unsigned
+/// items belong to the host that stored them first; signed ones (see StorageNode.Signed.cs) to a key.
+/// Every item lives <see cref="StorageOptions.RecordTtl"/> unless stored again.
+/// </summary>
 public sealed partial class StorageNode
 {
     private static readonly byte[] DeletedReply = "deleted"u8.ToArray();
@@ -26,20 +30,24 @@ public sealed partial class StorageNode
             return;
         }
 
-        var now = Now;
-        var refused = WithStore(store =>
+        Submit(request, store =>
         {
-            var existing = store.Get(ItemSpace.Warehouse, target);
-            if (existing is not null && (existing.OwnerKey is not null || !SameHost(existing.StoredBy, request.From.Endpoint)))
+            var now = Now;
+            var existing = Live(store.Get(ItemSpace.Warehouse, target), store);
+            if ((existing is not null && (existing.OwnerKey is not null || !SameHost(existing.StoredBy, request.From.Endpoint))) ||
+                LiveTombstone(store, target, now) is not null)
             {
-                return StorageErrors.NotOwner;
+                Refuse(request, StorageErrors.NotOwner);
+                return;
             }
 
-            if (CheckLimits(store, value.Length, existing) is { } code)
+            if (MakeRoom(store, request, value.Length, existing) is { } code)
             {
-                return code;
+                Refuse(request, code);
+                return;
             }
 
+            // Stored again by its owner, an item lives on for another lifetime.
             store.Put(new StoredItem
             {
                 Space = ItemSpace.Warehouse,
@@ -47,98 +55,30 @@ public sealed partial class StorageNode
                 Value = value,
                 StoredAt = now,
                 StoredBy = request.From.Endpoint.ToString(),
+                ExpiresAt = now + Options.RecordTtl,
             });
             store.AddTotals(1, 0, 0);
-            return (ulong?)null;
+            Acknowledge(request);
         });
-        FinishStore(request, refused);
     }
 
-    private void HandleWarehouseStoreSigned(IncomingRequest request)
+    /// <summary>Answers a store that was written (the reply leaves only after the store returned).</summary>
+    private void Acknowledge(IncomingRequest request)
     {
-        if (!TryReadSigned(request, SignedEnvelope.Purpose.Store, out var target, out var envelope))
-        {
-            return;
-        }
-
-        var now = Now;
-        var refused = WithStore(store =>
-        {
-            var existing = store.Get(ItemSpace.Warehouse, target);
-            if (existing is not null)
-            {
-                if (existing.OwnerKey is null || !existing.OwnerKey.AsSpan().SequenceEqual(envelope.PublicKey))
-                {
-                    return StorageErrors.NotOwner;
-                }
-
-                if ((ulong)existing.Sequence >= envelope.Sequence)
-                {
-                    return StorageErrors.StaleSequence;
-                }
-            }
-
-            if (CheckLimits(store, envelope.Payload.Length, existing) is { } code)
-            {
-                return code;
-            }
-
-            store.Put(new StoredItem
-            {
-                Space = ItemSpace.Warehouse,
-                Key = target,
-                Value = envelope.Payload,
-                StoredAt = now,
-                StoredBy = request.From.Endpoint.ToString(),
-                OwnerKey = envelope.PublicKey,
-                Sequence = (long)Math.Min(envelope.Sequence, long.MaxValue),
-            });
-            store.AddTotals(1, 0, 0);
-            return (ulong?)null;
-        });
-        FinishStore(request, refused);
-    }
-
-    /// <summary>
-    /// Reads a signed request. Without a token or target it is answered as <see cref="HasTokenAndTarget"/>
-    /// says; a missing or forged envelope is refused. Returns true when the caller should go on.
-    /// </summary>
-    private bool TryReadSigned(IncomingRequest request, SignedEnvelope.Purpose purpose, out NodeId target, out SignedEnvelope envelope)
-    {
-        target = default;
-        envelope = null!;
-        if (!HasTokenAndTarget(request, out var t))
-        {
-            return false;
-        }
-
-        if (request.Value is null || !SignedEnvelope.TryParse(request.Value, out var parsed))
-        {
-            Refuse(request, StorageErrors.Malformed);
-            return false;
-        }
-
-        if (!parsed!.Verify(purpose, t))
-        {
-            Refuse(request, StorageErrors.BadSignature);
-            return false;
-        }
-
-        target = t;
-        envelope = parsed;
-        return true;
-    }
-
-    private void FinishStore(IncomingRequest request, ulong? refused)
-    {
-        if (refused is { } error)
-        {
-            Refuse(request, error);
-            return;
-        }
-
         Stats.CountStored();
         request.Reply(null);
+    }
+
+    /// <summary>The item when it is live; a lapsed one is removed on the way (it is gone either way).</summary>
+    private StoredItem? Live(StoredItem? item, IItemStore store)
+    {
+        if (item is null || IsLive(item))
+        {
+            return item;
+        }
+
+        store.Delete(item.Space, item.Key);
+        return null;
     }
 
     /// <summary>
@@ -182,23 +122,46 @@ public sealed partial class StorageNode
             return;
         }
 
-        var now = Now;
-        var item = WithStore(store =>
-        {
-            var accessed = store.RecordAccess(ItemSpace.Warehouse, target, now);
-            if (accessed is not null)
-            {
-                store.AddTotals(0, 1, 0);
-            }
+        Submit(request, store => request.Reply(ReadForServing(store, target)?.Value));
+    }
 
-            return accessed;
+    private void HandleWarehouseGetVerifiable(IncomingRequest request)
+    {
+        if (request.Target is not { } target)
+        {
+            Refuse(request, StorageErrors.Malformed);
+            return;
+        }
+
+        Submit(request, store =>
+        {
+            var item = ReadForServing(store, target);
+            request.Reply(item switch
+            {
+                null => null,
+                { OwnerKey: { } owner, Signature: { } signature } =>
+                    VerifiableReply.ForSigned(owner, (ulong)item.Sequence, signature, item.Value),
+                _ => VerifiableReply.ForUnsigned(item.Value),
+            });
         });
+    }
+
+    /// <summary>A live item, with the access counted; null when none is held.</summary>
+    private StoredItem? ReadForServing(IItemStore store, NodeId target)
+    {
+        if (Live(store.Get(ItemSpace.Warehouse, target), store) is null)
+        {
+            return null;
+        }
+
+        var item = store.RecordAccess(ItemSpace.Warehouse, target, Now);
         if (item is not null)
         {
+            store.AddTotals(0, 1, 0);
             Stats.CountServed();
         }
 
-        request.Reply(item?.Value);
+        return item;
     }
 
     private void HandleWarehouseDelete(IncomingRequest request)
@@ -209,56 +172,24 @@ public sealed partial class StorageNode
         }
 
         // The token proves the requester's IP; only the host that stored an unsigned item may delete it.
-        var outcome = WithStore(store =>
+        Submit(request, store =>
         {
-            var existing = store.Get(ItemSpace.Warehouse, target);
+            var existing = Live(store.Get(ItemSpace.Warehouse, target), store);
             if (existing is null)
             {
-                return DeleteOutcome.NotFound;
+                FinishDelete(request, DeleteOutcome.NotFound);
             }
-
-            if (existing.OwnerKey is not null || !SameHost(existing.StoredBy, request.From.Endpoint))
+            else if (existing.OwnerKey is not null || !SameHost(existing.StoredBy, request.From.Endpoint))
             {
-                return DeleteOutcome.NotOwner;
+                FinishDelete(request, DeleteOutcome.NotOwner);
             }
-
-            store.Delete(ItemSpace.Warehouse, target);
-            store.AddTotals(0, 0, 1);
-            return DeleteOutcome.Deleted;
+            else
+            {
+                store.Delete(ItemSpace.Warehouse, target);
+                store.AddTotals(0, 0, 1);
+                FinishDelete(request, DeleteOutcome.Deleted);
+            }
         });
-        FinishDelete(request, outcome);
-    }
-
-    private void HandleWarehouseDeleteSigned(IncomingRequest request)
-    {
-        if (!TryReadSigned(request, SignedEnvelope.Purpose.Delete, out var target, out var envelope))
-        {
-            return;
-        }
-
-        var outcome = WithStore(store =>
-        {
-            var existing = store.Get(ItemSpace.Warehouse, target);
-            if (existing is null)
-            {
-                return DeleteOutcome.NotFound;
-            }
-
-            if (existing.OwnerKey is null || !existing.OwnerKey.AsSpan().SequenceEqual(envelope.PublicKey))
-            {
-                return DeleteOutcome.NotOwner;
-            }
-
-            if ((ulong)existing.Sequence >= envelope.Sequence)
-            {
-                return DeleteOutcome.Stale;
-            }
-
-            store.Delete(ItemSpace.Warehouse, target);
-            store.AddTotals(0, 0, 1);
-            return DeleteOutcome.Deleted;
-        });
-        FinishDelete(request, outcome);
     }
 
     private void FinishDelete(IncomingRequest request, DeleteOutcome outcome)
@@ -292,10 +223,9 @@ public sealed partial class StorageNode
         }
 
         // No value: the study's client, which wants every item in one reply; a value: a page from that offset.
-        var page = request.Value is null
-            ? WithStore(store => InventoryPage.BuildWhole(store, Options.WholeListBytes, Options.Location))
-            : WithStore(store => InventoryPage.Build(store, offset, Options.ListPageBytes, Options.Location));
-        request.Reply(page);
+        Submit(request, store => request.Reply(request.Value is null
+            ? InventoryPage.BuildWhole(store, Options.WholeListBytes, Options.Location)
+            : InventoryPage.Build(store, offset, Options.ListPageBytes, Options.Location)));
     }
 
     private void HandleWarehouseKeyStats(IncomingRequest request)
@@ -306,8 +236,11 @@ public sealed partial class StorageNode
             return;
         }
 
-        var item = WithStore(store => store.Get(ItemSpace.Warehouse, target));
-        request.Reply(item is null ? null : InventoryPage.KeyStats(item, Options.Location));
+        Submit(request, store =>
+        {
+            var item = Live(store.Get(ItemSpace.Warehouse, target), store);
+            request.Reply(item is null ? null : InventoryPage.KeyStats(item, Options.Location));
+        });
     }
 
     private void HandleWarehouseInfo(IncomingRequest request)
@@ -318,7 +251,7 @@ public sealed partial class StorageNode
             return;
         }
 
-        var info = WithStore(store => new NodeInfo(
+        Submit(request, store => request.Reply(InventoryPage.Info(new NodeInfo(
             Options.Location,
             Node.Id?.ToString(),
             store.Count(ItemSpace.Warehouse),
@@ -330,8 +263,7 @@ public sealed partial class StorageNode
             (long)Uptime.TotalSeconds)
         {
             Counters = Node.Stats.Counters(),
-        });
-        request.Reply(InventoryPage.Info(info));
+        })));
     }
 
     private enum DeleteOutcome

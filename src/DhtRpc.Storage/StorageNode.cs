@@ -13,7 +13,7 @@ namespace DhtRpc.Storage;
 /// <summary>
 /// Turns a <see cref="DhtNode"/> into a storage node: answers the content-store commands (INSERT 0,
 /// GET 1) or hyperdht's family on 0–10 (<see cref="StorageOptions.Protocol"/>) and the warehouse
-/// commands (100–107) from an <see cref="IItemStore"/>, and republishes the content it holds. Other user
+/// commands (100–108) from an <see cref="IItemStore"/>, and republishes the content it holds. Other user
 /// commands get UNKNOWN_COMMAND. Uses the node's public API only.
 /// </summary>
 public sealed partial class StorageNode : IAsyncDisposable
@@ -24,6 +24,7 @@ public sealed partial class StorageNode : IAsyncDisposable
     private readonly DateTimeOffset _startedAt;
     private readonly Dictionary<NodeId, DateTimeOffset> _lastStoredByOthers = [];
     private readonly Republisher _republisher;
+    private readonly StoreQueue _queue;
     private readonly ILogger _logger;
 
     /// <summary>Serves storage from <paramref name="store"/> on <paramref name="node"/>, replacing its request handler.</summary>
@@ -41,6 +42,8 @@ public sealed partial class StorageNode : IAsyncDisposable
         _time = node.Options.TimeProvider;
         _startedAt = _time.GetUtcNow();
         HyperDht = Options.Protocol == StorageProtocol.HyperDht ? new HyperDhtFamily(node, Options.HyperDht) : null;
+        var queued = Options.StoreWork == StoreWorkMode.Queued || (Options.StoreWork == StoreWorkMode.Auto && store is not InMemoryItemStore);
+        _queue = queued ? StoreQueue.Queued(Math.Max(1, Options.QueueLength)) : StoreQueue.Inline();
         Commands = CreateCommandTable();
         node.RequestHandler = Commands.Dispatch;
         var loggers = loggerFactory ?? NullLoggerFactory.Instance;
@@ -73,11 +76,21 @@ public sealed partial class StorageNode : IAsyncDisposable
     /// <summary>Pushes every held content record to the current closest nodes now (what the timer does).</summary>
     public Task RepublishAsync(CancellationToken cancellationToken = default) => _republisher.RunAsync(cancellationToken);
 
-    /// <summary>Stops republishing and removes the request handler from the node; the node and the store stay open.</summary>
+    /// <summary>True when store work runs on a writer thread of its own (see <see cref="StorageOptions.StoreWork"/>).</summary>
+    public bool QueuesStoreWork => _queue.IsQueued;
+
+    /// <summary>Store requests waiting for the writer now (at most <see cref="StorageOptions.QueueLength"/>; 0 when work runs inline).</summary>
+    public int QueuedRequests => _queue.Waiting;
+
+    /// <summary>
+    /// Stops republishing, removes the request handler from the node and answers the requests still
+    /// queued; the node and the store stay open.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await _republisher.DisposeAsync().ConfigureAwait(true);
         Node.RequestHandler = null;
+        _queue.Dispose();
         _logger.Stopped();
     }
 
@@ -90,6 +103,40 @@ public sealed partial class StorageNode : IAsyncDisposable
         lock (_storeLock)
         {
             return action(Store);
+        }
+    }
+
+    /// <summary>Runs the node's own store work in turn with the requests (on the writer when there is one).</summary>
+    internal Task<T> WithStoreAsync<T>(Func<IItemStore, T> action) => _queue.RunAsync(() => WithStore(action));
+
+    /// <summary>
+    /// Runs a request's store work under the lock, on the writer when there is one. A full queue is
+    /// answered BUSY, and a store that fails is answered STORE_FAILED: no request waits or goes unanswered.
+    /// </summary>
+    private void Submit(IncomingRequest request, Action<IItemStore> work)
+    {
+        if (!_queue.TryRun(() => RunFor(request, work)))
+        {
+            Refuse(request, StorageErrors.Busy);
+        }
+    }
+
+    private void RunFor(IncomingRequest request, Action<IItemStore> work)
+    {
+        try
+        {
+            lock (_storeLock)
+            {
+                work(Store);
+            }
+        }
+        catch (Exception e) when (e is StorageException or ObjectDisposedException)
+        {
+            _logger.StoreWorkFailed(request.Command, request.From.Endpoint, e);
+            if (!request.Answered)
+            {
+                Refuse(request, StorageErrors.StoreFailed);
+            }
         }
     }
 
@@ -126,6 +173,7 @@ public sealed partial class StorageNode : IAsyncDisposable
         table.Set(StorageCommands.WarehouseDeleteSigned, HandleWarehouseDeleteSigned);
         table.Set(StorageCommands.WarehouseKeyStats, HandleWarehouseKeyStats);
         table.Set(StorageCommands.WarehouseInfo, HandleWarehouseInfo);
+        table.Set(StorageCommands.WarehouseGetVerifiable, HandleWarehouseGetVerifiable);
         return table;
     }
 
@@ -135,33 +183,13 @@ public sealed partial class StorageNode : IAsyncDisposable
         request.Error(code);
         if (code == StorageErrors.StorageFull && _logger.IsEnabled(LogLevel.Warning))
         {
-            var (items, bytes) = WithStore(store => (store.Count(ItemSpace.Content) + store.Count(ItemSpace.Warehouse), store.TotalBytes()));
-            _logger.RefusedFull(request.Command, request.From.Endpoint, items, bytes);
+            // Counts are kept, not scanned; read without the lock, they may be a request behind.
+            _logger.RefusedFull(request.Command, request.From.Endpoint, Store.Count(ItemSpace.Content) + Store.Count(ItemSpace.Warehouse), Store.TotalBytes());
         }
         else if (_logger.IsEnabled(LogLevel.Debug))
         {
             _logger.Refused(request.Command, request.From.Endpoint, StorageErrors.Describe(code), code);
         }
-    }
-
-    /// <summary>Checks the per-value and per-node limits for adding <paramref name="size"/> bytes (replacing <paramref name="replacing"/>).</summary>
-    private ulong? CheckLimits(IItemStore store, int size, StoredItem? replacing)
-    {
-        if (size > Options.MaxValueSize)
-        {
-            return StorageErrors.ValueTooLarge;
-        }
-
-        var items = store.Count(ItemSpace.Content) + store.Count(ItemSpace.Warehouse) + (replacing is null ? 1 : 0);
-        var bytes = store.TotalBytes() + size - (replacing?.Size ?? 0);
-        return items > Options.MaxItems || bytes > Options.MaxBytes ? StorageErrors.StorageFull : null;
-    }
-
-    private static bool SameHost(string storedBy, Ipv4Endpoint requester)
-    {
-        var colon = storedBy.LastIndexOf(':');
-        var host = colon < 0 ? storedBy : storedBy[..colon];
-        return string.Equals(host, requester.Host, StringComparison.Ordinal);
     }
 
     private bool IsLive(StoredItem item) => item.ExpiresAt is not { } at || at > Now;

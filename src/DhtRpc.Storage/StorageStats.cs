@@ -11,6 +11,7 @@ public sealed class StorageStats
     private long _served;
     private long _deleted;
     private long _republished;
+    private long _evicted;
 
     /// <summary>Values stored (content and warehouse items).</summary>
     public long Stored => Interlocked.Read(ref _stored);
@@ -23,6 +24,9 @@ public sealed class StorageStats
 
     /// <summary>Content records this node pushed to the closest nodes while republishing.</summary>
     public long Republished => Interlocked.Read(ref _republished);
+
+    /// <summary>Items evicted from a full node (the largest holder's oldest) to make room for another source's.</summary>
+    public long Evicted => Interlocked.Read(ref _evicted);
 
     /// <summary>Requests refused with the given storage error code.</summary>
     public long Refused(ulong code) => _refused.GetValueOrDefault(code);
@@ -38,9 +42,11 @@ public sealed class StorageStats
 
     internal void CountRepublished() => Interlocked.Increment(ref _republished);
 
+    internal void CountEvicted() => Interlocked.Increment(ref _evicted);
+
     internal void CountRefused(ulong code) => _refused.AddOrUpdate(code, 1, (_, n) => n + 1);
 
     /// <summary>One line with every count, and the refusals of the common codes.</summary>
     public override string ToString() =>
-        $"stored {Stored}, served {Served}, deleted {Deleted}, republished {Republished}, refused {RefusedTotal} (hash {Refused(StorageErrors.HashMismatch)}, size {Refused(StorageErrors.ValueTooLarge)}, full {Refused(StorageErrors.StorageFull)}, owner {Refused(StorageErrors.NotOwner)})";
+        $"stored {Stored}, served {Served}, deleted {Deleted}, republished {Republished}, evicted {Evicted}, refused {RefusedTotal} (hash {Refused(StorageErrors.HashMismatch)}, size {Refused(StorageErrors.ValueTooLarge)}, full {Refused(StorageErrors.StorageFull)}, owner {Refused(StorageErrors.NotOwner)}, quota {Refused(StorageErrors.QuotaExceeded)}, busy {Refused(StorageErrors.Busy)}, failed {Refused(StorageErrors.StoreFailed)})";
 }

@@ -24,6 +24,12 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Stopped serving storage")]
     public static partial void Stopped(this ILogger logger);
 
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "The store is full: evicted {Items} items ({Bytes} bytes) of {Source}, the largest holder, to take {Size} bytes from {Requester}")]
+    public static partial void Evicted(this ILogger logger, string source, int items, long bytes, int size, string requester);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Answered command {Command} from {Source} with STORE_FAILED: the store failed")]
+    public static partial void StoreWorkFailed(this ILogger logger, ulong command, Ipv4Endpoint source, Exception error);
+
     [LoggerMessage(EventId = 2010, Level = LogLevel.Debug, Message = "Republishing {Records} content records ({Expired} expired records removed)")]
     public static partial void RepublishStarted(this ILogger logger, int records, int expired);
 

@@ -5,7 +5,8 @@ namespace DhtRpc.Storage.Stores;
 /// <summary>
 /// Where a node keeps what it stores. Implementations: <see cref="InMemoryItemStore"/> (tests and
 /// networks without a data directory) and <see cref="SqliteItemStore"/> (a file, WAL mode).
-/// Calls are synchronous and short; a store is used from one thread at a time.
+/// Calls are synchronous and short; a store is used from one thread at a time. Counts (items, bytes,
+/// per-source usage) are kept as running totals: no call scans the items but List, Keys and RemoveExpired.
 /// </summary>
 public interface IItemStore : IDisposable
 {
@@ -33,8 +34,23 @@ public interface IItemStore : IDisposable
     /// <summary>Bytes of values held across both spaces.</summary>
     long TotalBytes();
 
-    /// <summary>Removes items whose expiry is at or before <paramref name="now"/>; returns how many.</summary>
+    /// <summary>Removes items and tombstones whose expiry is at or before <paramref name="now"/>; returns how many items.</summary>
     int RemoveExpired(DateTimeOffset now);
+
+    /// <summary>Items and bytes held from <paramref name="source"/> (a host, as <see cref="StoredItem.Source"/>); counted, not scanned.</summary>
+    SourceUsage UsageOf(string source);
+
+    /// <summary>The source holding the most bytes; null when the store is empty.</summary>
+    string? LargestSource();
+
+    /// <summary>The item <paramref name="source"/> stored earliest (either space); null when it holds none.</summary>
+    StoredItem? OldestFrom(string source);
+
+    /// <summary>The tombstone a signed delete left under the key, lapsed or not; null when there is none.</summary>
+    Tombstone? GetTombstone(ItemSpace space, NodeId key);
+
+    /// <summary>Inserts or replaces the tombstone (same space and key).</summary>
+    void PutTombstone(Tombstone tombstone);
 
     /// <summary>Items ever stored, served and deleted, as added with <see cref="AddTotals"/>.</summary>
     StoreTotals Totals { get; }

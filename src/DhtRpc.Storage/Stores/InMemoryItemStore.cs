@@ -6,8 +6,8 @@ namespace DhtRpc.Storage.Stores;
 public sealed class InMemoryItemStore : IItemStore
 {
     private readonly Dictionary<(ItemSpace, NodeId), StoredItem> _items = [];
-    private readonly int[] _counts = new int[2];
-    private long _bytes;
+    private readonly Dictionary<(ItemSpace, NodeId), Tombstone> _tombstones = [];
+    private readonly StoreAccounting _accounting = new();
     private StoreTotals _totals = new(0, 0, 0);
 
     /// <inheritdoc/>
@@ -22,15 +22,11 @@ public sealed class InMemoryItemStore : IItemStore
         ArgumentNullException.ThrowIfNull(item);
         if (_items.TryGetValue((item.Space, item.Key), out var old))
         {
-            _bytes -= old.Size;
-        }
-        else
-        {
-            _counts[(int)item.Space]++;
+            _accounting.Removed(old.Space, old.Source, old.Size);
         }
 
         _items[(item.Space, item.Key)] = item;
-        _bytes += item.Size;
+        _accounting.Added(item.Space, item.Source, item.Size);
     }
 
     /// <inheritdoc/>
@@ -41,8 +37,7 @@ public sealed class InMemoryItemStore : IItemStore
             return false;
         }
 
-        _counts[(int)space]--;
-        _bytes -= old.Size;
+        _accounting.Removed(space, old.Source, old.Size);
         return true;
     }
 
@@ -72,16 +67,45 @@ public sealed class InMemoryItemStore : IItemStore
     /// <inheritdoc/>
     public IReadOnlyList<NodeId> Keys(ItemSpace space) => _items.Keys.Where(k => k.Item1 == space).Select(k => k.Item2).ToList();
 
-    // Kept as counters: every store checks the item limit, so counting must not scan.
     /// <inheritdoc/>
-    public int Count(ItemSpace space) => _counts[(int)space];
+    public int Count(ItemSpace space) => _accounting.Count(space);
 
     /// <inheritdoc/>
-    public long TotalBytes() => _bytes;
+    public long TotalBytes() => _accounting.Bytes;
+
+    /// <inheritdoc/>
+    public SourceUsage UsageOf(string source) => _accounting.UsageOf(source);
+
+    /// <inheritdoc/>
+    public string? LargestSource() => _accounting.LargestSource();
+
+    /// <inheritdoc/>
+    public StoredItem? OldestFrom(string source) =>
+        _items.Values
+            .Where(i => string.Equals(i.Source, source, StringComparison.Ordinal))
+            .OrderBy(i => i.StoredAt)
+            .ThenBy(i => i.Space)
+            .ThenBy(i => i.Key)
+            .FirstOrDefault();
+
+    /// <inheritdoc/>
+    public Tombstone? GetTombstone(ItemSpace space, NodeId key) => _tombstones.GetValueOrDefault((space, key));
+
+    /// <inheritdoc/>
+    public void PutTombstone(Tombstone tombstone)
+    {
+        ArgumentNullException.ThrowIfNull(tombstone);
+        _tombstones[(tombstone.Space, tombstone.Key)] = tombstone;
+    }
 
     /// <inheritdoc/>
     public int RemoveExpired(DateTimeOffset now)
     {
+        foreach (var lapsed in _tombstones.Values.Where(t => t.ExpiresAt <= now).ToList())
+        {
+            _tombstones.Remove((lapsed.Space, lapsed.Key));
+        }
+
         var expired = _items.Values.Where(i => i.ExpiresAt is { } at && at <= now).ToList();
         foreach (var item in expired)
         {
@@ -99,7 +123,7 @@ public sealed class InMemoryItemStore : IItemStore
     public void Dispose()
     {
         _items.Clear();
-        Array.Clear(_counts);
-        _bytes = 0;
+        _tombstones.Clear();
+        _accounting.Clear();
     }
 }

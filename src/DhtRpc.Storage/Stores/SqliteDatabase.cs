@@ -35,9 +35,9 @@ internal sealed class SqliteDatabase : IDisposable
 
     /// <summary>
     /// Opens (or creates) <c>store.db</c> in <paramref name="dataDirectory"/>, creating the directory if
-    /// needed, and brings the schema to <see cref="SqliteSchema.Version"/>.
+    /// needed, checks its integrity (<see cref="SqliteIntegrity"/>) and brings the schema to <see cref="SqliteSchema.Version"/>.
     /// </summary>
-    /// <exception cref="StorageException">The directory cannot be created, or the file is not a store database.</exception>
+    /// <exception cref="StorageException">The directory cannot be created, or the file is empty, damaged or not a store database.</exception>
     public static SqliteDatabase Open(string dataDirectory, ILogger logger)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
@@ -63,7 +63,9 @@ internal sealed class SqliteDatabase : IDisposable
         var database = new SqliteDatabase(directory, path, new SqliteConnection(connectionString), logger);
         database.Initialise(() =>
         {
+            SqliteIntegrity.RefuseEmptyFile(path);
             database._connection.Open();
+            SqliteIntegrity.QuickCheck(database);
             SqliteSchema.Apply(database);
         });
         return database;

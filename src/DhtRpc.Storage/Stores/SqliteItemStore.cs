@@ -31,20 +31,21 @@ public sealed class SqliteItemStore : IItemStore
     public const int SchemaVersion = SqliteSchema.Version;
 
     private const string Columns =
-        "space, key, value, stored_at, stored_by, access_count, last_access, expires_at, owner_key, sequence";
+        "space, key, value, stored_at, stored_by, access_count, last_access, expires_at, owner_key, sequence, signature, source";
 
     private readonly SqliteDatabase _database;
+    private readonly StoreAccounting _accounting = new();
     private SqliteTotals _totals = null!;
+    private SqliteTombstones _tombstones = null!;
     private SqliteCommand _get = null!;
-    private SqliteCommand _sizeOf = null!;
+    private SqliteCommand _existing = null!;
     private SqliteCommand _put = null!;
     private SqliteCommand _delete = null!;
     private SqliteCommand _recordAccess = null!;
     private SqliteCommand _list = null!;
     private SqliteCommand _keys = null!;
-    private SqliteCommand _count = null!;
+    private SqliteCommand _oldestFrom = null!;
     private SqliteCommand _removeExpired = null!;
-    private long _bytes;
     private bool _disposed;
 
     /// <summary>
@@ -63,7 +64,7 @@ public sealed class SqliteItemStore : IItemStore
             PrepareCommands();
             if (_database.Logger.IsEnabled(LogLevel.Information))
             {
-                _database.Logger.StoreOpened(DatabasePath, _database.ScalarInt64("SELECT count(*) FROM items"), _bytes);
+                _database.Logger.StoreOpened(DatabasePath, _accounting.Count(ItemSpace.Content) + _accounting.Count(ItemSpace.Warehouse), _accounting.Bytes);
             }
         });
     }
@@ -98,13 +99,25 @@ public sealed class SqliteItemStore : IItemStore
         ArgumentNullException.ThrowIfNull(item);
         Run(() =>
         {
-            BindKey(_sizeOf, item.Space, item.Key);
-            var old = _sizeOf.ExecuteScalar() is long size ? size : 0;
+            BindKey(_existing, item.Space, item.Key);
+            (long Size, string Source)? old = null;
+            using (var reader = _existing.ExecuteReader())
+            {
+                if (reader.Read())
+                {
+                    old = (reader.GetInt64(0), reader.GetString(1));
+                }
+            }
 
             SqliteRows.BindItem(_put.Parameters, item);
             _put.ExecuteNonQuery();
 
-            _bytes += item.Size - old;
+            if (old is { } replaced)
+            {
+                _accounting.Removed(item.Space, replaced.Source, replaced.Size);
+            }
+
+            _accounting.Added(item.Space, item.Source, item.Size);
             return 0;
         });
     }
@@ -113,9 +126,7 @@ public sealed class SqliteItemStore : IItemStore
     public bool Delete(ItemSpace space, NodeId key) => Run(() =>
     {
         BindKey(_delete, space, key);
-        var removed = SumReturnedSizes(_delete, out var bytes);
-        _bytes -= bytes;
-        return removed > 0;
+        return ForgetReturned(_delete) > 0;
     });
 
     /// <inheritdoc/>
@@ -179,26 +190,61 @@ public sealed class SqliteItemStore : IItemStore
     });
 
     /// <inheritdoc/>
-    public int Count(ItemSpace space) => Run(() =>
+    public int Count(ItemSpace space)
     {
-        _count.Parameters[0].Value = (long)space;
-        return checked((int)(long)_count.ExecuteScalar()!);
-    });
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _accounting.Count(space);
+    }
 
     /// <inheritdoc/>
     public long TotalBytes()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _bytes;
+        return _accounting.Bytes;
+    }
+
+    /// <inheritdoc/>
+    public SourceUsage UsageOf(string source)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _accounting.UsageOf(source);
+    }
+
+    /// <inheritdoc/>
+    public string? LargestSource()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _accounting.LargestSource();
+    }
+
+    /// <inheritdoc/>
+    public StoredItem? OldestFrom(string source) => Run(() =>
+    {
+        _oldestFrom.Parameters[0].Value = source;
+        using var reader = _oldestFrom.ExecuteReader();
+        return reader.Read() ? SqliteRows.ReadItem(reader) : null;
+    });
+
+    /// <inheritdoc/>
+    public Tombstone? GetTombstone(ItemSpace space, NodeId key) => Run(() => _tombstones.Get(space, key));
+
+    /// <inheritdoc/>
+    public void PutTombstone(Tombstone tombstone)
+    {
+        ArgumentNullException.ThrowIfNull(tombstone);
+        Run(() =>
+        {
+            _tombstones.Put(tombstone);
+            return 0;
+        });
     }
 
     /// <inheritdoc/>
     public int RemoveExpired(DateTimeOffset now) => Run(() =>
     {
+        _tombstones.RemoveLapsed(now);
         _removeExpired.Parameters[0].Value = now.ToUnixTimeMilliseconds();
-        var removed = SumReturnedSizes(_removeExpired, out var bytes);
-        _bytes -= bytes;
-        return removed;
+        return ForgetReturned(_removeExpired);
     });
 
     /// <inheritdoc/>
@@ -228,17 +274,31 @@ public sealed class SqliteItemStore : IItemStore
         return ((string)_database.Scalar("PRAGMA journal_mode")!, _database.ScalarInt64("PRAGMA synchronous"));
     }
 
+    /// <summary>Caps the file at <paramref name="pages"/> pages, as a full disk would, for tests of what a full store answers.</summary>
+    internal void LimitPages(long pages)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _database.Scalar($"PRAGMA max_page_count = {pages}");
+    }
+
+    /// <summary>Pages the file has now.</summary>
+    internal long ReadPageCount()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _database.ScalarInt64("PRAGMA page_count");
+    }
+
     private void PrepareCommands()
     {
         _get = _database.Prepare($"SELECT {Columns} FROM items WHERE space = $space AND key = $key", "$space", "$key");
-        _sizeOf = _database.Prepare("SELECT length(value) FROM items WHERE space = $space AND key = $key", "$space", "$key");
+        _existing = _database.Prepare("SELECT length(value), source FROM items WHERE space = $space AND key = $key", "$space", "$key");
         _put = _database.Prepare(
             $"""
             INSERT OR REPLACE INTO items ({Columns})
-            VALUES ($space, $key, $value, $stored_at, $stored_by, $access_count, $last_access, $expires_at, $owner_key, $sequence)
+            VALUES ($space, $key, $value, $stored_at, $stored_by, $access_count, $last_access, $expires_at, $owner_key, $sequence, $signature, $source)
             """,
-            "$space", "$key", "$value", "$stored_at", "$stored_by", "$access_count", "$last_access", "$expires_at", "$owner_key", "$sequence");
-        _delete = _database.Prepare("DELETE FROM items WHERE space = $space AND key = $key RETURNING length(value)", "$space", "$key");
+            "$space", "$key", "$value", "$stored_at", "$stored_by", "$access_count", "$last_access", "$expires_at", "$owner_key", "$sequence", "$signature", "$source");
+        _delete = _database.Prepare("DELETE FROM items WHERE space = $space AND key = $key RETURNING space, source, length(value)", "$space", "$key");
         _recordAccess = _database.Prepare(
             $"""
             UPDATE items SET access_count = access_count + 1, last_access = $at
@@ -250,10 +310,11 @@ public sealed class SqliteItemStore : IItemStore
             $"SELECT {Columns} FROM items WHERE space = $space ORDER BY stored_at, key LIMIT $limit OFFSET $offset",
             "$space", "$limit", "$offset");
         _keys = _database.Prepare("SELECT key FROM items WHERE space = $space ORDER BY key", "$space");
-        _count = _database.Prepare("SELECT count(*) FROM items WHERE space = $space", "$space");
-        _removeExpired = _database.Prepare("DELETE FROM items WHERE expires_at <= $now RETURNING length(value)", "$now");
+        _oldestFrom = _database.Prepare($"SELECT {Columns} FROM items WHERE source = $source ORDER BY stored_at LIMIT 1", "$source");
+        _removeExpired = _database.Prepare("DELETE FROM items WHERE expires_at <= $now RETURNING space, source, length(value)", "$now");
         _totals = new SqliteTotals(_database);
-        _bytes = _database.ScalarInt64("SELECT coalesce(sum(length(value)), 0) FROM items");
+        _tombstones = new SqliteTombstones(_database);
+        LoadAccounting();
     }
 
     /// <summary>Runs one statement's work on the open database, reporting a SQLite error as a <see cref="StorageException"/>.</summary>
@@ -276,15 +337,25 @@ public sealed class SqliteItemStore : IItemStore
         command.Parameters[1].Value = key.ToArray();
     }
 
-    /// <summary>Runs a DELETE … RETURNING length(value); returns the rows removed and their value bytes.</summary>
-    private static int SumReturnedSizes(SqliteCommand command, out long bytes)
+    /// <summary>The one scan: counts per space and source, read once at open and kept from then on.</summary>
+    private void LoadAccounting()
     {
-        bytes = 0;
+        using var command = _database.CreateCommand("SELECT space, source, count(*), sum(length(value)) FROM items GROUP BY space, source");
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            _accounting.Load((ItemSpace)reader.GetInt64(0), reader.GetString(1), checked((int)reader.GetInt64(2)), reader.GetInt64(3));
+        }
+    }
+
+    /// <summary>Runs a DELETE … RETURNING space, source, length(value) and takes the removed rows off the counts.</summary>
+    private int ForgetReturned(SqliteCommand command)
+    {
         var rows = 0;
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            bytes += reader.GetInt64(0);
+            _accounting.Removed((ItemSpace)reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2));
             rows++;
         }
 

@@ -5,12 +5,13 @@ namespace DhtRpc.Storage.Stores;
 
 /// <summary>
 /// How a <see cref="StoredItem"/> maps to a row of the <c>items</c> table: columns in the order
-/// space, key, value, stored_at, stored_by, access_count, last_access, expires_at, owner_key, sequence;
+/// space, key, value, stored_at, stored_by, access_count, last_access, expires_at, owner_key, sequence,
+/// signature, source;
 /// times as Unix milliseconds, absent values as NULL.
 /// </summary>
 internal static class SqliteRows
 {
-    /// <summary>Sets the ten parameters of an insert, in column order.</summary>
+    /// <summary>Sets the twelve parameters of an insert, in column order.</summary>
     public static void BindItem(SqliteParameterCollection p, StoredItem item)
     {
         p[0].Value = (long)item.Space;
@@ -23,9 +24,11 @@ internal static class SqliteRows
         p[7].Value = Nullable(item.ExpiresAt);
         p[8].Value = (object?)item.OwnerKey ?? DBNull.Value;
         p[9].Value = item.Sequence;
+        p[10].Value = (object?)item.Signature ?? DBNull.Value;
+        p[11].Value = item.Source;
     }
 
-    /// <summary>Reads the ten columns of the current row, in column order.</summary>
+    /// <summary>Reads the first eleven columns of the current row, in column order (the source is derived from stored_by).</summary>
     public static StoredItem ReadItem(SqliteDataReader reader) => new()
     {
         Space = (ItemSpace)reader.GetInt64(0),
@@ -38,6 +41,7 @@ internal static class SqliteRows
         ExpiresAt = ReadNullableTime(reader, 7),
         OwnerKey = reader.IsDBNull(8) ? null : reader.GetFieldValue<byte[]>(8),
         Sequence = reader.GetInt64(9),
+        Signature = reader.IsDBNull(10) ? null : reader.GetFieldValue<byte[]>(10),
     };
 
     private static object Nullable(DateTimeOffset? value) =>

@@ -3,6 +3,7 @@ namespace DhtRpc.Storage.Stores;
 /// <summary>
 /// The tables of <c>store.db</c> (described in docs/storage-format.md) and how a connection is set up:
 /// write-ahead logging, <c>synchronous=NORMAL</c>, and the schema version in <c>PRAGMA user_version</c>.
+/// A version-1 file (no signatures, sources or tombstones) is brought to version 2 in one transaction.
 /// </summary>
 /// <remarks>
 /// WAL with NORMAL syncs at checkpoints only: a power failure can lose the last few commits, but a
@@ -11,7 +12,7 @@ namespace DhtRpc.Storage.Stores;
 internal static class SqliteSchema
 {
     /// <summary>The schema this code writes and reads.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     private const string Create =
         """
@@ -26,10 +27,13 @@ internal static class SqliteSchema
             expires_at   INTEGER NULL,
             owner_key    BLOB    NULL,
             sequence     INTEGER NOT NULL DEFAULT 0,
+            signature    BLOB    NULL,
+            source       TEXT    NOT NULL DEFAULT '',
             PRIMARY KEY (space, key)
         );
         CREATE INDEX items_by_stored_at ON items (space, stored_at, key);
         CREATE INDEX items_by_expiry ON items (expires_at) WHERE expires_at IS NOT NULL;
+        CREATE INDEX items_by_source ON items (source, stored_at);
         CREATE TABLE totals (
             id      INTEGER PRIMARY KEY CHECK (id = 0),
             stored  INTEGER NOT NULL,
@@ -43,8 +47,30 @@ internal static class SqliteSchema
             port     INTEGER NOT NULL,
             saved_at INTEGER NOT NULL
         );
-        PRAGMA user_version = 1;
+        """ + Tombstones + "PRAGMA user_version = 2;";
+
+    private const string Tombstones =
+        """
+        CREATE TABLE tombstones (
+            space      INTEGER NOT NULL,
+            key        BLOB    NOT NULL CHECK (length(key) = 32),
+            owner_key  BLOB    NOT NULL,
+            sequence   INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            PRIMARY KEY (space, key)
+        );
+
         """;
+
+    // Version 1 had no signatures, sources or tombstones: the source is the host part of stored_by.
+    private const string UpgradeFrom1 =
+        """
+        ALTER TABLE items ADD COLUMN signature BLOB NULL;
+        ALTER TABLE items ADD COLUMN source TEXT NOT NULL DEFAULT '';
+        UPDATE items SET source = CASE WHEN stored_by GLOB '*:[0-9]*' THEN rtrim(rtrim(stored_by, '0123456789'), ':') ELSE stored_by END;
+        CREATE INDEX items_by_source ON items (source, stored_at);
+
+        """ + Tombstones + "PRAGMA user_version = 2;";
 
     /// <summary>
     /// Sets the journal and sync modes, then creates the tables in an empty file or checks the version of
@@ -65,6 +91,14 @@ internal static class SqliteSchema
         var version = database.ScalarInt64("PRAGMA user_version");
         if (version == Version)
         {
+            return;
+        }
+
+        if (version == 1)
+        {
+            using var upgrade = database.BeginTransaction();
+            database.Execute(UpgradeFrom1, upgrade);
+            upgrade.Commit();
             return;
         }
 

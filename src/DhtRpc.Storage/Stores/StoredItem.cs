@@ -45,8 +45,22 @@ public sealed record StoredItem
     /// <summary>Version of a signed item: an update must carry a higher sequence.</summary>
     public long Sequence { get; init; }
 
+    /// <summary>The owner's Ed25519 signature over the stored value (64 bytes) of a signed item, else null.</summary>
+    public byte[]? Signature { get; init; }
+
     /// <summary>Bytes of the value.</summary>
     public int Size => Value.Length;
+
+    /// <summary>The host part of <see cref="StoredBy"/>: the source address quotas count against.</summary>
+    public string Source => SourceOf(StoredBy);
+
+    /// <summary>The host part of a host:port text (the whole text when it has no port).</summary>
+    public static string SourceOf(string storedBy)
+    {
+        ArgumentNullException.ThrowIfNull(storedBy);
+        var colon = storedBy.LastIndexOf(':');
+        return colon < 0 ? storedBy : storedBy[..colon];
+    }
 }
 
 /// <summary>Counts a store keeps across restarts.</summary>

@@ -14,6 +14,9 @@ public sealed record NodeLimits
     /// </summary>
     public bool ApplyToLocalAddresses { get; init; }
 
+    /// <summary>True when these limits hold <paramref name="address"/>: always for public addresses, for local ones only with <see cref="ApplyToLocalAddresses"/>.</summary>
+    public bool AppliesTo(Wire.Ipv4Endpoint address) => AddressRanges.IsLimited(this, address.Address);
+
     /// <summary>Requests per second one source IP may send (its token bucket's rate); more are dropped and counted.</summary>
     public int RequestsPerSecondPerSource { get; init; } = 1024;
 

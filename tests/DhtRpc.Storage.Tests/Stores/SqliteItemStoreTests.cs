@@ -108,7 +108,7 @@ public sealed class SqliteItemStoreTests : IDisposable
     }
 
     [Fact]
-    public void Has_the_listing_and_expiry_indexes()
+    public void Has_the_listing_expiry_and_source_indexes()
     {
         new SqliteItemStore(_directory.Path).Dispose();
 
@@ -122,7 +122,7 @@ public sealed class SqliteItemStoreTests : IDisposable
             names.Add(reader.GetString(0));
         }
 
-        Assert.Equal(["items_by_expiry", "items_by_stored_at"], names);
+        Assert.Equal(["items_by_expiry", "items_by_source", "items_by_stored_at"], names);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class SqliteSchemaTests : IDisposable
         }
 
         using var second = SqliteDatabase.Open(_directory.Path, NullLogger.Instance);
-        Assert.Equal(3L, second.ScalarInt64("SELECT count(*) FROM sqlite_schema WHERE type = 'table'"));
+        Assert.Equal(4L, second.ScalarInt64("SELECT count(*) FROM sqlite_schema WHERE type = 'table'")); // items, totals, peers, tombstones
         Assert.Equal("wal", second.Scalar("PRAGMA journal_mode"));
     }
 
@@ -62,12 +62,13 @@ public sealed class SqliteSchemaTests : IDisposable
             LastAccess = At(60),
             OwnerKey = new byte[32],
             Sequence = 11,
+            Signature = Enumerable.Range(0, 64).Select(i => (byte)i).ToArray(),
         };
         using var connection = new SqliteConnection("Data Source=:memory:");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT $a, $b, $c, $d, $e, $f, $g, $h, $i, $j";
-        foreach (var name in new[] { "$a", "$b", "$c", "$d", "$e", "$f", "$g", "$h", "$i", "$j" })
+        command.CommandText = "SELECT $a, $b, $c, $d, $e, $f, $g, $h, $i, $j, $k, $l";
+        foreach (var name in new[] { "$a", "$b", "$c", "$d", "$e", "$f", "$g", "$h", "$i", "$j", "$k", "$l" })
         {
             command.Parameters.AddWithValue(name, DBNull.Value);
         }
@@ -77,8 +78,10 @@ public sealed class SqliteSchemaTests : IDisposable
         Assert.True(reader.Read());
         var read = SqliteRows.ReadItem(reader);
 
-        Assert.Equal(item with { Value = read.Value, OwnerKey = read.OwnerKey }, read);
+        Assert.Equal(item with { Value = read.Value, OwnerKey = read.OwnerKey, Signature = read.Signature }, read);
         Assert.Equal(item.Value, read.Value);
         Assert.Equal(item.OwnerKey, read.OwnerKey);
+        Assert.Equal(item.Signature, read.Signature);
+        Assert.Equal(item.Source, reader.GetString(11));
     }
 }
