@@ -66,8 +66,7 @@ internal sealed class ReadTally(NodeId target, byte[]? owner)
     }
 
     /// <summary>
-    /// The read's outcome. The answer is the valid signed envelope with the highest sequence (by
-    /// <c>owner</c> only, when one was named); without one, the unsigned value the most holders gave.
+    /// The read's outcome: the answer (see <see cref="Choose"/>) and every other value met.
     /// </summary>
     public WarehouseRead Result()
     {
@@ -81,9 +80,7 @@ internal sealed class ReadTally(NodeId target, byte[]? owner)
                 .ThenBy(x => x.Index)
                 .Select(x => x.Group)
                 .ToList();
-
-            // With an owner named, only that key's envelopes can be the answer; the rest are still shown.
-            var answer = owner is null ? ranked.FirstOrDefault() : ranked.Find(g => g.Envelope is { } e && e.PublicKey.AsSpan().SequenceEqual(owner));
+            var answer = Choose(ranked);
             var values = answer is null ? ranked : [answer, .. ranked.Where(g => g != answer)];
             var shown = values.Select(g => new WarehouseValue(g.Value, [.. g.Holders], g.Envelope, g.Verifiable)).ToList();
             return new WarehouseRead
@@ -96,6 +93,29 @@ internal sealed class ReadTally(NodeId target, byte[]? owner)
                 Unreadable = _unreadable,
             };
         }
+    }
+
+    /// <summary>
+    /// The owner is the one named, else the key most holders' envelopes carry (the first met on a tie), so one
+    /// holder signing the target with a key of its own cannot outbid the rest with a huge sequence. Its newest
+    /// envelope is the answer. Without signed values, the unsigned value the most holders gave (the first met
+    /// on a tie); with an owner named, nothing but that owner's envelopes.
+    /// </summary>
+    private Group? Choose(List<Group> ranked)
+    {
+        var signed = ranked.Where(g => g.Envelope is not null).ToList();
+        var chosen = owner ?? signed
+            .GroupBy(g => Convert.ToHexString(g.Envelope!.PublicKey))
+            .OrderByDescending(o => o.Sum(g => g.Holders.Count))
+            .ThenBy(o => o.Min(g => _groups.IndexOf(g)))
+            .Select(o => o.First().Envelope!.PublicKey)
+            .FirstOrDefault();
+        if (chosen is not null && signed.Find(g => g.Envelope!.PublicKey.AsSpan().SequenceEqual(chosen)) is { } newest)
+        {
+            return newest;
+        }
+
+        return owner is not null ? null : ranked.Where(g => g.Envelope is null).OrderByDescending(g => g.Holders.Count).ThenBy(_groups.IndexOf).FirstOrDefault();
     }
 
     /// <summary>Counts each node once, however many times it is asked (a walk and a fallback).</summary>

@@ -19,7 +19,8 @@ public sealed record WarehouseValue(byte[] Value, IReadOnlyList<Ipv4Endpoint> Ho
 
 /// <summary>
 /// What a verifiable read of one key found. For a signed item, <see cref="Value"/> is the payload of the valid
-/// envelope with the highest sequence; for an unsigned one, the value most holders agree on. Forged replies are
+/// envelope with the highest sequence by its owner (the key named to the read, else the key most holders'
+/// envelopes carry); for an unsigned one, the value most holders agree on. Forged replies are
 /// never the answer: they are only counted. <see cref="Values"/> lists every distinct value met, the answer first,
 /// so a caller can see disagreement instead of a silent pick.
 /// </summary>
