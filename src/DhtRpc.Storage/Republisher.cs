@@ -68,7 +68,7 @@ internal sealed class Republisher : IAsyncDisposable
             var (keys, signed, expired) = await _owner.WithStoreAsync(store =>
             {
                 var expired = store.RemoveExpired(now);
-                return (store.Keys(ItemSpace.Content), store.Keys(ItemSpace.Warehouse), expired);
+                return (store.Keys(ItemSpace.Content), store.SignedKeys(), expired);
             }).ConfigureAwait(true);
             _logger.RepublishStarted(keys.Count, expired);
             var outcomes = new int[4];
