@@ -165,6 +165,11 @@ internal sealed class Republisher : IAsyncDisposable
             // The node shut down between two rounds: nothing left to republish.
             _logger.RepublishInterrupted();
         }
+        catch (StorageException e)
+        {
+            // The store failed (the database logged why); the next round tries again.
+            _logger.RepublishStoreFailed(e);
+        }
     }
 
     private async Task<Outcome> RepublishOneAsync(NodeId key, CancellationToken cancellationToken)
