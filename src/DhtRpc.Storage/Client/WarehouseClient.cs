@@ -51,7 +51,7 @@ public sealed partial class WarehouseClient
     {
         var target = TargetOf(key);
         var candidates = await FindWarehousesAsync(target, cancellationToken).ConfigureAwait(true);
-        return await StoreOnAsync(target, value, StorageCommands.WarehouseStore, candidates.Take(redundancy), cancellationToken).ConfigureAwait(true);
+        return await StoreOnAsync(target, value, StorageCommands.WarehouseStore, HolderChoice.Diverse(candidates, redundancy, Node.Options.Limits), cancellationToken).ConfigureAwait(true);
     }
 
     /// <summary>Stores on one named warehouse (asking it for a token first).</summary>
@@ -68,7 +68,7 @@ public sealed partial class WarehouseClient
         var target = TargetOf(key);
         var envelope = SignedEnvelope.Create(owner, SignedEnvelope.Purpose.Store, target, sequence, value);
         var candidates = await FindWarehousesAsync(target, cancellationToken).ConfigureAwait(true);
-        return await StoreOnAsync(target, envelope, StorageCommands.WarehouseStoreSigned, candidates.Take(redundancy), cancellationToken).ConfigureAwait(true);
+        return await StoreOnAsync(target, envelope, StorageCommands.WarehouseStoreSigned, HolderChoice.Diverse(candidates, redundancy, Node.Options.Limits), cancellationToken).ConfigureAwait(true);
     }
 
     /// <summary>Stores an owner-signed item on one named warehouse (asking it for a token first).</summary>

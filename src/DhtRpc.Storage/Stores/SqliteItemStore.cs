@@ -45,6 +45,7 @@ public sealed class SqliteItemStore : IItemStore
     private SqliteCommand _list = null!;
     private SqliteCommand _keys = null!;
     private SqliteCommand _oldestFrom = null!;
+    private SqliteCommand _signedKeys = null!;
     private SqliteCommand _removeExpired = null!;
     private bool _disposed;
 
@@ -190,6 +191,19 @@ public sealed class SqliteItemStore : IItemStore
     });
 
     /// <inheritdoc/>
+    public IReadOnlyList<NodeId> SignedKeys() => Run(() =>
+    {
+        var keys = new List<NodeId>();
+        using var reader = _signedKeys.ExecuteReader();
+        while (reader.Read())
+        {
+            keys.Add(NodeId.Read(reader.GetFieldValue<byte[]>(0)));
+        }
+
+        return keys;
+    });
+
+    /// <inheritdoc/>
     public int Count(ItemSpace space)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -310,6 +324,7 @@ public sealed class SqliteItemStore : IItemStore
             $"SELECT {Columns} FROM items WHERE space = $space ORDER BY stored_at, key LIMIT $limit OFFSET $offset",
             "$space", "$limit", "$offset");
         _keys = _database.Prepare("SELECT key FROM items WHERE space = $space ORDER BY key", "$space");
+        _signedKeys = _database.Prepare("SELECT key FROM items WHERE space = 1 AND signature IS NOT NULL ORDER BY key");
         _oldestFrom = _database.Prepare($"SELECT {Columns} FROM items WHERE source = $source ORDER BY stored_at LIMIT 1", "$source");
         _removeExpired = _database.Prepare("DELETE FROM items WHERE expires_at <= $now RETURNING space, source, length(value)", "$now");
         _totals = new SqliteTotals(_database);

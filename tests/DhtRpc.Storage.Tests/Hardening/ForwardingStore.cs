@@ -20,6 +20,8 @@ internal abstract class ForwardingStore(IItemStore inner) : IItemStore
 
     public IReadOnlyList<NodeId> Keys(ItemSpace space) => inner.Keys(space);
 
+    public IReadOnlyList<NodeId> SignedKeys() => inner.SignedKeys();
+
     public int Count(ItemSpace space) => inner.Count(space);
 
     public long TotalBytes() => inner.TotalBytes();

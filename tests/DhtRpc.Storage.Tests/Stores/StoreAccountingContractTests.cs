@@ -80,6 +80,9 @@ public abstract class StoreAccountingContractTests : IDisposable
         var signature = Enumerable.Range(0, 64).Select(i => (byte)(i + 1)).ToArray();
         Store.Put(Make(Key(5), ItemSpace.Warehouse) with { OwnerKey = new byte[32], Sequence = 3, Signature = signature });
         Assert.Equal(signature, Store.Get(ItemSpace.Warehouse, Key(5))?.Signature);
+        Store.Put(Make(Key(6), ItemSpace.Warehouse));
+        Store.Put(Make(Key(7), ItemSpace.Content) with { Signature = signature });
+        Assert.Equal([Key(5)], Store.SignedKeys());
     }
 }
 
