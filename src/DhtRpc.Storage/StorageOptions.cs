@@ -56,7 +56,7 @@ public sealed record StorageOptions
     /// </summary>
     public int WholeListBytes { get; init; } = 1200;
 
-    /// <summary>Which family answers user commands 0–10; the warehouse (100–107) is served either way.</summary>
+    /// <summary>Which family answers user commands 0–10; the warehouse (100–108) is served either way.</summary>
     public StorageProtocol Protocol { get; init; } = StorageProtocol.Study;
 
     /// <summary>
