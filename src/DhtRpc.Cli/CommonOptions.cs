@@ -89,7 +89,7 @@ internal static class CommonOptions
     /// <summary>--protocol study|hyperdht: the family a storage node serves on user commands 0–10.</summary>
     public static Option<StorageProtocol> Protocol() => new("--protocol")
     {
-        Description = "What the node serves on commands 0-10: 'study' (the content store: INSERT 0, GET 1) or 'hyperdht' (hyperdht's announces, lookups, mutable and immutable values, and relaying). The warehouse (100-107) is served either way.",
+        Description = "What the node serves on commands 0-10: 'study' (the content store: INSERT 0, GET 1) or 'hyperdht' (hyperdht's announces, lookups, mutable and immutable values, and relaying). The warehouse (100-108) is served either way.",
         DefaultValueFactory = _ => StorageProtocol.Study,
         CustomParser = result => result.Tokens[0].Value.ToLowerInvariant() switch
         {
@@ -104,15 +104,6 @@ internal static class CommonOptions
     {
         Description = "Answer every user command the node does not know like a content GET, as the study's storage node does. Only for networks of the study's scripts: hyperdht and other dht-rpc peers take those replies for acknowledgements. Without it, unknown commands get UNKNOWN_COMMAND.",
     };
-
-    /// <summary>The storage options a node verb's flags describe.</summary>
-    public static StorageOptions Storage(ParseResult result, Option<StorageProtocol> protocol, Option<bool> studyFallback, string? location) =>
-        StorageOptions.Default with
-        {
-            Location = location,
-            Protocol = result.GetValue(protocol),
-            UnknownCommandsReadLikeGet = result.GetValue(studyFallback),
-        };
 
     private static StorageProtocol Fail(System.CommandLine.Parsing.ArgumentResult result, string message)
     {

@@ -21,8 +21,7 @@ internal static class NetworkCommand
             Description = "Keep each node's items and known peers in SQLite under DIR/node-<i>; without it, memory only.",
         };
         var verbose = new Option<bool>("--verbose") { Description = "Explain the first node's join step by step, then one line per node as it joins." };
-        var protocol = CommonOptions.Protocol();
-        var studyFallback = CommonOptions.StudyFallback();
+        var storage = new StorageFlags();
         var limitLocal = CommonOptions.LimitLocal();
         var command = new Command("network", "Run many storage nodes in one process; prints 'ready' once all have joined.")
         {
@@ -31,10 +30,9 @@ internal static class NetworkCommand
             host,
             data,
             verbose,
-            protocol,
-            studyFallback,
             limitLocal,
         };
+        storage.AddTo(command);
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
             async stop =>
             {
@@ -57,7 +55,7 @@ internal static class NetworkCommand
                 try
                 {
                     var say = result.GetValue(verbose) ? new JoinNarrator(Console.Out) : null;
-                    await StartAsync(nodes, n, entries, h, dir, stop, say, CommonOptions.Storage(result, protocol, studyFallback, location: null), CommonOptions.Limits(result.GetValue(limitLocal))).ConfigureAwait(false);
+                    await StartAsync(nodes, n, entries, h, dir, stop, say, storage.Read(result, location: null), CommonOptions.Limits(result.GetValue(limitLocal))).ConfigureAwait(false);
                     Console.WriteLine($"ready {n} nodes");
                     await CliRunner.WaitForShutdownAsync(stop).ConfigureAwait(false);
                     Console.WriteLine("shutting down");

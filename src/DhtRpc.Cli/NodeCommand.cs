@@ -15,8 +15,7 @@ internal static class NodeCommand
         var data = CommonOptions.Data();
         var location = new Option<string?>("--location") { Description = "A free-form tag shown in inventories (for example eu-west)." };
         var verbose = new Option<bool>("--verbose") { Description = "Explain each step of joining the network as it happens." };
-        var protocol = CommonOptions.Protocol();
-        var studyFallback = CommonOptions.StudyFallback();
+        var storage = new StorageFlags();
         var limitLocal = CommonOptions.LimitLocal();
         var command = new Command("node", "Run one persistent storage node; prints 'ready <host:port> id <hex>' once it has joined.")
         {
@@ -26,17 +25,16 @@ internal static class NodeCommand
             data,
             location,
             verbose,
-            protocol,
-            studyFallback,
             limitLocal,
         };
+        storage.AddTo(command);
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
             stop => RunAsync(
                 result.GetValue(host)!,
                 result.GetValue(port),
                 CommonOptions.ParseBootstrap(result.GetValue(bootstrap)!),
                 result.GetValue(data),
-                CommonOptions.Storage(result, protocol, studyFallback, result.GetValue(location)),
+                storage.Read(result, result.GetValue(location)),
                 result.GetValue(verbose),
                 CommonOptions.Limits(result.GetValue(limitLocal)),
                 stop),

@@ -17,6 +17,7 @@ root.Subcommands.Add(GetJsonCommand.Create());
 root.Subcommands.Add(PutCommand.Create());
 root.Subcommands.Add(GetCommand.Create());
 root.Subcommands.Add(WarehouseCommand.Create());
+root.Subcommands.Add(IdentityCommand.Create());
 root.Subcommands.Add(PingCommand.Create());
 root.Subcommands.Add(LookupCommand.Create());
 root.Subcommands.Add(RoutingCommand.Create());

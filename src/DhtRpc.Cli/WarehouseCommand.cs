@@ -9,10 +9,11 @@ using DhtRpc.Storage.Protocol;
 namespace DhtRpc.Cli;
 
 /// <summary>
-/// `dht warehouse store|get|list|delete|stats`: the warehouse commands (100–107) for items under
-/// sha256(KEY). --node names one warehouse; otherwise warehouses are found by a lookup.
+/// `dht warehouse store|get|list|delete|stats`: the warehouse commands (100–108) for items under
+/// sha256(KEY). --node names one warehouse; otherwise warehouses are found by a lookup. Stores and
+/// deletes are signed with the user's identity unless --unsigned; reads are verified.
 /// </summary>
-internal static class WarehouseCommand
+internal static partial class WarehouseCommand
 {
     /// <summary>Largest value that still fits one UDP datagram with the message around it.</summary>
     private const int MaxDatagramValue = 65_000;
@@ -25,121 +26,6 @@ internal static class WarehouseCommand
         command.Subcommands.Add(List());
         command.Subcommands.Add(Delete());
         command.Subcommands.Add(Stats());
-        return command;
-    }
-
-    private static Command Store()
-    {
-        var key = new Argument<string>("KEY") { Description = "The item's name; it is stored under sha256(KEY)." };
-        var value = new Argument<string>("VALUE") { Description = "The value (text)." };
-        var redundancy = new Option<int>("--redundancy") { Description = "How many of the closest warehouses to store on.", DefaultValueFactory = _ => 3 };
-        var (command, client, node) = Verb("store", "Store VALUE under KEY on the closest warehouses (or on --node).", key, value);
-        command.Options.Add(redundancy);
-        command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
-            async stop =>
-            {
-                var r = result.GetValue(redundancy);
-                if (r is < 1 or > 20)
-                {
-                    throw new UsageException($"--redundancy must be between 1 and 20 (got {r}).");
-                }
-
-                var named = NamedNode(result, node);
-                var bytes = Encoding.UTF8.GetBytes(result.GetValue(value)!);
-                if (bytes.Length > MaxDatagramValue)
-                {
-                    throw new UsageException($"VALUE is {bytes.Length} bytes, but a warehouse value travels in one UDP datagram and must stay under {MaxDatagramValue} bytes (nodes accept 60000 by default); use `dht put` for large values.");
-                }
-                var k = result.GetValue(key)!;
-                await using var dht = await client.ConnectAsync(result, stop, named).ConfigureAwait(false);
-                var warehouses = new WarehouseClient(dht);
-                var stored = named is { } one
-                    ? await warehouses.StoreOnAsync(k, bytes, one, stop).ConfigureAwait(false)
-                    : await warehouses.StoreAsync(k, bytes, r, stop).ConfigureAwait(false);
-                if (result.GetValue(client.Json))
-                {
-                    JsonLine.Print(w =>
-                    {
-                        w.WriteStartObject();
-                        w.WriteString("key", k);
-                        w.WriteString("target", stored.Target.ToString());
-                        JsonLine.WriteStrings(w, "storedOn", stored.StoredOn.Select(e => e.ToString()));
-                        JsonLine.WriteStrings(w, "failures", stored.Failures);
-                        w.WriteEndObject();
-                    });
-                }
-                else
-                {
-                    foreach (var failure in stored.StoredOn.Count > 0 ? stored.Failures : [])
-                    {
-                        await Console.Error.WriteLineAsync(failure).ConfigureAwait(false);
-                    }
-
-                    Console.WriteLine($"stored '{k}' ({bytes.Length} bytes) on {stored.StoredOn.Count} warehouse{(stored.StoredOn.Count == 1 ? "" : "s")}: {string.Join(", ", stored.StoredOn)}");
-                    Console.WriteLine(stored.Target);
-                }
-
-                return stored.StoredOn.Count > 0 ? CliRunner.Ok : Fail(stored.Failures.Count > 0 ? $"No warehouse stored '{k}': {stored.Failures[0]}" : $"No warehouse was found to store '{k}'.");
-            },
-            cancellationToken));
-        return command;
-    }
-
-    private static Command Get()
-    {
-        var key = new Argument<string>("KEY") { Description = "The item's name." };
-        var (command, client, node) = Verb("get", "Read KEY from --node, or from the fastest-answering warehouse near it that holds it.", key);
-        command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
-            async stop =>
-            {
-                var named = NamedNode(result, node);
-                var k = result.GetValue(key)!;
-                await using var dht = await client.ConnectAsync(result, stop, named).ConfigureAwait(false);
-                var warehouses = new WarehouseClient(dht);
-                (byte[] Value, Ipv4Endpoint From)? found = null;
-                if (named is { } one)
-                {
-                    found = await warehouses.GetFromAsync(k, one, stop).ConfigureAwait(false) is { } v ? (v, one) : null;
-                }
-                else
-                {
-                    var candidates = await warehouses.FindWarehousesAsync(WarehouseClient.TargetOf(k), stop).ConfigureAwait(false);
-                    foreach (var candidate in candidates.OrderBy(c => c.Rtt))
-                    {
-                        if (await TryGetAsync(warehouses, k, candidate.Peer.Endpoint, stop).ConfigureAwait(false) is { } v)
-                        {
-                            found = (v, candidate.Peer.Endpoint);
-                            break;
-                        }
-                    }
-                }
-
-                if (found is not { } item)
-                {
-                    throw new CliException(named is { } n ? $"Warehouse {n} does not hold '{k}'." : $"No warehouse near '{k}' holds it.");
-                }
-
-                var text = Encoding.UTF8.GetString(item.Value);
-                if (result.GetValue(client.Json))
-                {
-                    JsonLine.Print(w =>
-                    {
-                        w.WriteStartObject();
-                        w.WriteString("key", k);
-                        w.WriteString("value", text);
-                        w.WriteNumber("size", item.Value.Length);
-                        w.WriteString("from", item.From.ToString());
-                        w.WriteEndObject();
-                    });
-                }
-                else
-                {
-                    Console.WriteLine(text);
-                }
-
-                return CliRunner.Ok;
-            },
-            cancellationToken));
         return command;
     }
 
@@ -177,49 +63,6 @@ internal static class WarehouseCommand
 
                 PrintInventories(answered, result.GetValue(client.Json));
                 return CliRunner.Ok;
-            },
-            cancellationToken));
-        return command;
-    }
-
-    private static Command Delete()
-    {
-        var key = new Argument<string>("KEY") { Description = "The item's name." };
-        var (command, client, node) = Verb("delete", "Delete KEY from --node, or from every warehouse near it that holds it.", key);
-        command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
-            async stop =>
-            {
-                var named = NamedNode(result, node);
-                var k = result.GetValue(key)!;
-                await using var dht = await client.ConnectAsync(result, stop, named).ConfigureAwait(false);
-                var warehouses = new WarehouseClient(dht);
-                IReadOnlyList<Ipv4Endpoint> targets = named is { } one
-                    ? [one]
-                    : (await warehouses.FindWarehousesAsync(WarehouseClient.TargetOf(k), stop).ConfigureAwait(false)).OrderBy(c => c.Rtt).Select(c => c.Peer.Endpoint).ToList();
-                var outcomes = await Task.WhenAll(targets.Select(async t => (Node: t, Outcome: await TryDeleteAsync(warehouses, k, t, stop).ConfigureAwait(false)))).ConfigureAwait(false);
-                var deleted = outcomes.Where(o => o.Outcome == "deleted").Select(o => o.Node).ToList();
-                var refusals = outcomes.Select(o => o.Outcome).Where(o => o is not ("deleted" or "not-found")).ToList();
-                if (deleted.Count == 0 && refusals.Count > 0)
-                {
-                    throw new CliException(refusals[0]);
-                }
-
-                if (result.GetValue(client.Json))
-                {
-                    JsonLine.Print(w =>
-                    {
-                        w.WriteStartObject();
-                        w.WriteString("key", k);
-                        JsonLine.WriteStrings(w, "deletedFrom", deleted.Select(d => d.ToString()));
-                        w.WriteEndObject();
-                    });
-                }
-                else if (deleted.Count > 0)
-                {
-                    Console.WriteLine($"deleted '{k}' from {deleted.Count} warehouse{(deleted.Count == 1 ? "" : "s")}: {string.Join(", ", deleted)}");
-                }
-
-                return deleted.Count > 0 ? CliRunner.Ok : Fail(named is { } n ? $"Warehouse {n} does not hold '{k}'." : $"No warehouse near '{k}' holds it.");
             },
             cancellationToken));
         return command;
@@ -323,31 +166,6 @@ internal static class WarehouseCommand
         }
 
         Console.WriteLine($"{items} item{(items == 1 ? "" : "s")} on {inventories.Count} warehouse{(inventories.Count == 1 ? "" : "s")}");
-    }
-
-    private static async Task<byte[]?> TryGetAsync(WarehouseClient warehouses, string key, Ipv4Endpoint at, CancellationToken stop)
-    {
-        try
-        {
-            return await warehouses.GetFromAsync(key, at, stop).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is DhtException or StorageRefusedException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>"deleted", "not-found", or why the warehouse refused or did not answer.</summary>
-    private static async Task<string> TryDeleteAsync(WarehouseClient warehouses, string key, Ipv4Endpoint at, CancellationToken stop)
-    {
-        try
-        {
-            return await warehouses.DeleteFromAsync(key, at, stop).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is DhtException or StorageRefusedException)
-        {
-            return e.Message;
-        }
     }
 
     private static async Task<IReadOnlyList<InventoryItem>?> TryListAsync(WarehouseClient warehouses, Ipv4Endpoint at, CancellationToken stop)

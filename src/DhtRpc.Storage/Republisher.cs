@@ -68,7 +68,7 @@ internal sealed class Republisher : IAsyncDisposable
             var (keys, signed, expired) = await _owner.WithStoreAsync(store =>
             {
                 var expired = store.RemoveExpired(now);
-                return (store.Keys(ItemSpace.Content), store.Keys(ItemSpace.Warehouse), expired);
+                return (store.Keys(ItemSpace.Content), store.SignedKeys(), expired);
             }).ConfigureAwait(true);
             _logger.RepublishStarted(keys.Count, expired);
             var outcomes = new int[4];
@@ -164,6 +164,11 @@ internal sealed class Republisher : IAsyncDisposable
         {
             // The node shut down between two rounds: nothing left to republish.
             _logger.RepublishInterrupted();
+        }
+        catch (StorageException e)
+        {
+            // The store failed (the database logged why); the next round tries again.
+            _logger.RepublishStoreFailed(e);
         }
     }
 

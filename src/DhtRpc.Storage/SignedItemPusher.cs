@@ -1,5 +1,6 @@
 using DhtRpc.Wire;
 using DhtRpc.Rpc;
+using DhtRpc.Storage.Client;
 using DhtRpc.Storage.Protocol;
 using DhtRpc.Storage.Stores;
 
@@ -31,14 +32,18 @@ internal sealed class SignedItemPusher
         var envelope = SignedEnvelope.Assemble(item.OwnerKey!, (ulong)item.Sequence, item.Signature!, item.Value);
         var query = _node.Query(item.Key, StorageCommands.WarehouseStore);
         await query.ToListAsync(cancellationToken).ConfigureAwait(true);
-        var holders = query.ClosestReplies.Where(r => r.Token is not null && r.Error == 0).Take(Redundancy).ToList();
+        var candidates = query.ClosestReplies
+            .Where(r => r.Token is not null && r.Error == 0)
+            .Select(r => new WarehouseCandidate(r.From, r.Token!, r.Rtt))
+            .ToList();
+        var holders = HolderChoice.Diverse(candidates, Redundancy, _node.Options.Limits);
         var stored = 0;
         foreach (var holder in holders)
         {
             try
             {
                 var request = new DhtRequest(StorageCommands.WarehouseStoreSigned, item.Key, envelope, holder.Token);
-                var reply = await _node.RequestAsync(request, holder.From.Endpoint, cancellationToken: cancellationToken).ConfigureAwait(true);
+                var reply = await _node.RequestAsync(request, holder.Peer.Endpoint, cancellationToken: cancellationToken).ConfigureAwait(true);
                 stored += reply.Error == 0 ? 1 : 0;
             }
             catch (DhtException)

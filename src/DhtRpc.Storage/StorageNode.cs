@@ -79,6 +79,9 @@ public sealed partial class StorageNode : IAsyncDisposable
     /// <summary>True when store work runs on a writer thread of its own (see <see cref="StorageOptions.StoreWork"/>).</summary>
     public bool QueuesStoreWork => _queue.IsQueued;
 
+    /// <summary>Store requests waiting for the writer now (at most <see cref="StorageOptions.QueueLength"/>; 0 when work runs inline).</summary>
+    public int QueuedRequests => _queue.Waiting;
+
     /// <summary>
     /// Stops republishing, removes the request handler from the node and answers the requests still
     /// queued; the node and the store stay open.

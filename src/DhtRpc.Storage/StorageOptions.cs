@@ -19,7 +19,7 @@ public sealed record StorageOptions
     public int MaxItems { get; init; } = 1_000_000;
 
     /// <summary>
-    /// Bytes one source address may hold here (both spaces); more is refused with QUOTA_EXCEEDED (23).
+    /// Bytes one source address may hold here (both spaces); more is refused with QUOTA_EXCEEDED (25).
     /// Counted for the addresses the node's <see cref="Limits.NodeLimits"/> apply to (public ones, and
     /// local ones with <see cref="Limits.NodeLimits.ApplyToLocalAddresses"/>); none when the node has no limits.
     /// </summary>
@@ -29,7 +29,7 @@ public sealed record StorageOptions
     public int MaxItemsPerSource { get; init; } = 65_536;
 
     /// <summary>
-    /// Store requests waiting for the writer at most; more are answered BUSY (24). The node's own work
+    /// Store requests waiting for the writer at most; more are answered BUSY (26). The node's own work
     /// (republishing, expiry) queues behind them without a limit.
     /// </summary>
     public int QueueLength { get; init; } = 1024;
@@ -56,7 +56,7 @@ public sealed record StorageOptions
     /// </summary>
     public int WholeListBytes { get; init; } = 1200;
 
-    /// <summary>Which family answers user commands 0–10; the warehouse (100–107) is served either way.</summary>
+    /// <summary>Which family answers user commands 0–10; the warehouse (100–108) is served either way.</summary>
     public StorageProtocol Protocol { get; init; } = StorageProtocol.Study;
 
     /// <summary>

@@ -17,10 +17,10 @@ public sealed record WarehouseStoreResult(NodeId Target, IReadOnlyList<Ipv4Endpo
 public sealed record KeyAccessStats(NodeId Target, long AccessCount, DateTimeOffset? LastAccess, IReadOnlyList<(Ipv4Endpoint Node, InventoryItem Item)> Holders, int UnreadableReplies = 0);
 
 /// <summary>
-/// Client of the warehouse commands (100–107). Items live under target = sha256(user key). Stores go to
+/// Client of the warehouse commands (100–108). Items live under target = sha256(user key). Stores go to
 /// the R warehouses closest to the target (default 3), so a lookup finds them again.
 /// </summary>
-public sealed class WarehouseClient
+public sealed partial class WarehouseClient
 {
     /// <summary>A client that sends the warehouse commands through <paramref name="node"/>.</summary>
     public WarehouseClient(DhtNode node)
@@ -51,7 +51,7 @@ public sealed class WarehouseClient
     {
         var target = TargetOf(key);
         var candidates = await FindWarehousesAsync(target, cancellationToken).ConfigureAwait(true);
-        return await StoreOnAsync(target, value, StorageCommands.WarehouseStore, candidates.Take(redundancy), cancellationToken).ConfigureAwait(true);
+        return await StoreOnAsync(target, value, StorageCommands.WarehouseStore, HolderChoice.Diverse(candidates, redundancy, Node.Options.Limits), cancellationToken).ConfigureAwait(true);
     }
 
     /// <summary>Stores on one named warehouse (asking it for a token first).</summary>
@@ -68,31 +68,24 @@ public sealed class WarehouseClient
         var target = TargetOf(key);
         var envelope = SignedEnvelope.Create(owner, SignedEnvelope.Purpose.Store, target, sequence, value);
         var candidates = await FindWarehousesAsync(target, cancellationToken).ConfigureAwait(true);
-        return await StoreOnAsync(target, envelope, StorageCommands.WarehouseStoreSigned, candidates.Take(redundancy), cancellationToken).ConfigureAwait(true);
+        return await StoreOnAsync(target, envelope, StorageCommands.WarehouseStoreSigned, HolderChoice.Diverse(candidates, redundancy, Node.Options.Limits), cancellationToken).ConfigureAwait(true);
     }
 
-    /// <summary>GET from one warehouse (counts an access there); null when it holds nothing.</summary>
+    /// <summary>Stores an owner-signed item on one named warehouse (asking it for a token first).</summary>
+    public async Task<WarehouseStoreResult> StoreSignedOnAsync(Key owner, string key, byte[] value, ulong sequence, Ipv4Endpoint warehouse, CancellationToken cancellationToken = default)
+    {
+        var target = TargetOf(key);
+        var envelope = SignedEnvelope.Create(owner, SignedEnvelope.Purpose.Store, target, sequence, value);
+        var candidate = await AskTokenAsync(target, warehouse, cancellationToken).ConfigureAwait(true);
+        return await StoreOnAsync(target, envelope, StorageCommands.WarehouseStoreSigned, [candidate], cancellationToken).ConfigureAwait(true);
+    }
+
+    /// <summary>Plain GET from one warehouse (101, counts an access there); null when it holds nothing. Unchecked: see <see cref="ReadFromAsync"/>.</summary>
     public async Task<byte[]?> GetFromAsync(string key, Ipv4Endpoint warehouse, CancellationToken cancellationToken = default)
     {
         var reply = await Node.RequestAsync(new DhtRequest(StorageCommands.WarehouseGet, TargetOf(key)), warehouse, cancellationToken: cancellationToken).ConfigureAwait(true);
         ThrowIfError(reply);
         return reply.Value;
-    }
-
-    /// <summary>GET through a lookup: the first warehouse that answers with a value; null when none does.</summary>
-    public async Task<(byte[] Value, Ipv4Endpoint From)?> GetAsync(string key, CancellationToken cancellationToken = default)
-    {
-        var query = Node.Query(TargetOf(key), StorageCommands.WarehouseGet);
-        await foreach (var reply in query.WithCancellation(cancellationToken).ConfigureAwait(true))
-        {
-            if (reply.Value is { } value)
-            {
-                await query.StopAsync().ConfigureAwait(true);
-                return (value, reply.From.Endpoint);
-            }
-        }
-
-        return null;
     }
 
     /// <summary>Every inventory page of one warehouse.</summary>

@@ -45,6 +45,9 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 2014, Level = LogLevel.Debug, Message = "Republishing stopped: the node shut down during a round")]
     public static partial void RepublishInterrupted(this ILogger logger);
 
+    [LoggerMessage(EventId = 2015, Level = LogLevel.Warning, Message = "A republish round stopped: the store failed")]
+    public static partial void RepublishStoreFailed(this ILogger logger, Exception error);
+
     [LoggerMessage(EventId = 2020, Level = LogLevel.Information, Message = "Opened the store database {Path}: {Items} items, {Bytes} bytes")]
     public static partial void StoreOpened(this ILogger logger, string path, long items, long bytes);
 

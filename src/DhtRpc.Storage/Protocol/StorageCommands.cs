@@ -68,13 +68,13 @@ public static class StorageErrors
     public const ulong StaleSequence = 22;
 
     /// <summary>The requesting address already holds its share of this node's items or bytes.</summary>
-    public const ulong QuotaExceeded = 23;
+    public const ulong QuotaExceeded = 25;
 
     /// <summary>The node's storage queue is full; ask again later (nothing was done).</summary>
-    public const ulong Busy = 24;
+    public const ulong Busy = 26;
 
     /// <summary>The node's store failed (disk full, database error); nothing was written.</summary>
-    public const ulong StoreFailed = 25;
+    public const ulong StoreFailed = 27;
 
     /// <summary>A short English phrase for an error code, as refusal messages show it.</summary>
     public static string Describe(ulong code) => code switch

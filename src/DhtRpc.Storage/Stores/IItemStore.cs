@@ -28,6 +28,9 @@ public interface IItemStore : IDisposable
     /// <summary>Every key of a space (for republishing).</summary>
     IReadOnlyList<NodeId> Keys(ItemSpace space);
 
+    /// <summary>Keys of the warehouse items that carry an owner's signature (what holders republish).</summary>
+    IReadOnlyList<NodeId> SignedKeys();
+
     /// <summary>Items held in <paramref name="space"/>.</summary>
     int Count(ItemSpace space);
 

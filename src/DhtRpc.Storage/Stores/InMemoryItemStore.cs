@@ -68,6 +68,10 @@ public sealed class InMemoryItemStore : IItemStore
     public IReadOnlyList<NodeId> Keys(ItemSpace space) => _items.Keys.Where(k => k.Item1 == space).Select(k => k.Item2).ToList();
 
     /// <inheritdoc/>
+    public IReadOnlyList<NodeId> SignedKeys() =>
+        _items.Values.Where(i => i.Space == ItemSpace.Warehouse && i.Signature is not null).Select(i => i.Key).ToList();
+
+    /// <inheritdoc/>
     public int Count(ItemSpace space) => _accounting.Count(space);
 
     /// <inheritdoc/>

@@ -38,7 +38,10 @@ internal sealed class SqliteDatabase : IDisposable
     /// needed, checks its integrity (<see cref="SqliteIntegrity"/>) and brings the schema to <see cref="SqliteSchema.Version"/>.
     /// </summary>
     /// <exception cref="StorageException">The directory cannot be created, or the file is empty, damaged or not a store database.</exception>
-    public static SqliteDatabase Open(string dataDirectory, ILogger logger)
+    /// <param name="dataDirectory">The node's data directory.</param>
+    /// <param name="logger">Where opening and failures are logged.</param>
+    /// <param name="checkIntegrity">Run <c>quick_check</c> (the item store does; the peer cache, opening the same file after it, need not).</param>
+    public static SqliteDatabase Open(string dataDirectory, ILogger logger, bool checkIntegrity = true)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
         var directory = Path.GetFullPath(dataDirectory);
@@ -65,7 +68,11 @@ internal sealed class SqliteDatabase : IDisposable
         {
             SqliteIntegrity.RefuseEmptyFile(path);
             database._connection.Open();
-            SqliteIntegrity.QuickCheck(database);
+            if (checkIntegrity)
+            {
+                SqliteIntegrity.QuickCheck(database);
+            }
+
             SqliteSchema.Apply(database);
         });
         return database;

@@ -45,6 +45,7 @@ public sealed class SqliteItemStore : IItemStore
     private SqliteCommand _list = null!;
     private SqliteCommand _keys = null!;
     private SqliteCommand _oldestFrom = null!;
+    private SqliteCommand _signedKeys = null!;
     private SqliteCommand _removeExpired = null!;
     private bool _disposed;
 
@@ -190,6 +191,19 @@ public sealed class SqliteItemStore : IItemStore
     });
 
     /// <inheritdoc/>
+    public IReadOnlyList<NodeId> SignedKeys() => Run(() =>
+    {
+        var keys = new List<NodeId>();
+        using var reader = _signedKeys.ExecuteReader();
+        while (reader.Read())
+        {
+            keys.Add(NodeId.Read(reader.GetFieldValue<byte[]>(0)));
+        }
+
+        return keys;
+    });
+
+    /// <inheritdoc/>
     public int Count(ItemSpace space)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -274,6 +288,20 @@ public sealed class SqliteItemStore : IItemStore
         return ((string)_database.Scalar("PRAGMA journal_mode")!, _database.ScalarInt64("PRAGMA synchronous"));
     }
 
+    /// <summary>Caps the file at <paramref name="pages"/> pages, as a full disk would, for tests of what a full store answers.</summary>
+    internal void LimitPages(long pages)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _database.Scalar($"PRAGMA max_page_count = {pages}");
+    }
+
+    /// <summary>Pages the file has now.</summary>
+    internal long ReadPageCount()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _database.ScalarInt64("PRAGMA page_count");
+    }
+
     private void PrepareCommands()
     {
         _get = _database.Prepare($"SELECT {Columns} FROM items WHERE space = $space AND key = $key", "$space", "$key");
@@ -296,6 +324,7 @@ public sealed class SqliteItemStore : IItemStore
             $"SELECT {Columns} FROM items WHERE space = $space ORDER BY stored_at, key LIMIT $limit OFFSET $offset",
             "$space", "$limit", "$offset");
         _keys = _database.Prepare("SELECT key FROM items WHERE space = $space ORDER BY key", "$space");
+        _signedKeys = _database.Prepare("SELECT key FROM items WHERE space = 1 AND signature IS NOT NULL ORDER BY key");
         _oldestFrom = _database.Prepare($"SELECT {Columns} FROM items WHERE source = $source ORDER BY stored_at LIMIT 1", "$source");
         _removeExpired = _database.Prepare("DELETE FROM items WHERE expires_at <= $now RETURNING space, source, length(value)", "$now");
         _totals = new SqliteTotals(_database);

@@ -35,7 +35,9 @@ public sealed class SqlitePeerCache : IDisposable
     public SqlitePeerCache(string dataDirectory, TimeProvider? timeProvider = null, ILogger<SqlitePeerCache>? logger = null)
     {
         _time = timeProvider ?? TimeProvider.System;
-        _database = SqliteDatabase.Open(dataDirectory, (ILogger?)logger ?? NullLogger.Instance);
+
+        // The item store checked the file's integrity when it opened it; one check per start is enough.
+        _database = SqliteDatabase.Open(dataDirectory, (ILogger?)logger ?? NullLogger.Instance, checkIntegrity: false);
         _database.Initialise(() =>
         {
             _clear = _database.Prepare("DELETE FROM peers");

@@ -25,13 +25,27 @@ internal static class DhtCli
     public static string DotnetHost =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
+    /// <summary>
+    /// Where every `dht` the tests start keeps its identity ($DHT_CONFIG_DIR): a directory of this test run,
+    /// never the user's ~/.config.
+    /// </summary>
+    public static string ConfigDirectory { get; } = Path.Combine(Path.GetTempPath(), $"dht-cli-config-{Environment.ProcessId}");
+
+    /// <summary>The environment of a `dht` the tests start: <see cref="ConfigDirectory"/> as its config directory.</summary>
+    public static IReadOnlyDictionary<string, string?> ChildEnvironment(string? configDirectory = null) =>
+        new Dictionary<string, string?> { ["DHT_CONFIG_DIR"] = configDirectory ?? ConfigDirectory };
+
     /// <summary>Runs a verb to completion (killed after <paramref name="timeout"/>).</summary>
     public static Task<ProcessResult> RunAsync(TimeSpan timeout, params string[] arguments) =>
         RunInAsync(RepoPaths.Root, timeout, arguments);
 
     /// <summary>Runs a verb to completion in <paramref name="workingDirectory"/>.</summary>
     public static Task<ProcessResult> RunInAsync(string workingDirectory, TimeSpan timeout, params string[] arguments) =>
-        ProcessRunner.RunAsync(DotnetHost, [DllPath, .. arguments], workingDirectory, timeout);
+        ProcessRunner.RunAsync(DotnetHost, [DllPath, .. arguments], workingDirectory, timeout, ChildEnvironment());
+
+    /// <summary>Runs a verb to completion with <paramref name="configDirectory"/> as its $DHT_CONFIG_DIR.</summary>
+    public static Task<ProcessResult> RunWithConfigAsync(string configDirectory, TimeSpan timeout, params string[] arguments) =>
+        ProcessRunner.RunAsync(DotnetHost, [DllPath, .. arguments], RepoPaths.Root, timeout, ChildEnvironment(configDirectory));
 }
 
 /// <summary>A long-running `dht` process: read its output line by line, stop it with SIGTERM.</summary>
@@ -114,6 +128,7 @@ internal sealed class DhtCliProcess : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
+        info.Environment["DHT_CONFIG_DIR"] = DhtCli.ConfigDirectory;
         return new DhtCliProcess(Process.Start(info) ?? throw new InvalidOperationException($"{program} did not start"));
     }
 

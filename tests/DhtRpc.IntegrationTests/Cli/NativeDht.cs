@@ -34,5 +34,5 @@ public sealed class NativeDht : IAsyncLifetime
 
     /// <summary>Runs a verb of the native executable to completion.</summary>
     internal Task<ProcessResult> RunAsync(params string[] arguments) =>
-        ProcessRunner.RunAsync(Executable, arguments, RepoPaths.Root, TimeSpan.FromSeconds(60));
+        ProcessRunner.RunAsync(Executable, arguments, RepoPaths.Root, TimeSpan.FromSeconds(60), DhtCli.ChildEnvironment());
 }

@@ -1,0 +1,210 @@
+using System.CommandLine;
+using System.Text;
+using DhtRpc.Storage.Client;
+using DhtRpc.Wire;
+
+namespace DhtRpc.Cli;
+
+/// <summary>`dht warehouse store` and `delete`: signed with the user's identity (104, 105) unless --unsigned (100, 103).</summary>
+internal static partial class WarehouseCommand
+{
+    private static Command Store()
+    {
+        var key = new Argument<string>("KEY") { Description = "The item's name; it is stored under sha256(KEY)." };
+        var value = new Argument<string>("VALUE") { Description = "The value (text)." };
+        var redundancy = new Option<int>("--redundancy") { Description = "How many of the closest warehouses to store on.", DefaultValueFactory = _ => 3 };
+        var unsigned = new Option<bool>("--unsigned") { Description = "Store a first-come item owned by your IP address (command 100, as the study's warehouses do) instead of one signed with your identity (104)." };
+        var identity = IdentityCommand.IdentityOption();
+        var (command, client, node) = Verb("store", "Store VALUE under KEY on the closest warehouses (or on --node), signed with your identity.", key, value);
+        command.Options.Add(redundancy);
+        command.Options.Add(unsigned);
+        command.Options.Add(identity);
+        command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
+            async stop =>
+            {
+                var r = result.GetValue(redundancy);
+                if (r is < 1 or > 20)
+                {
+                    throw new UsageException($"--redundancy must be between 1 and 20 (got {r}).");
+                }
+
+                var named = NamedNode(result, node);
+                var bytes = Encoding.UTF8.GetBytes(result.GetValue(value)!);
+                if (bytes.Length > MaxDatagramValue)
+                {
+                    throw new UsageException($"VALUE is {bytes.Length} bytes, but a warehouse value travels in one UDP datagram and must stay under {MaxDatagramValue} bytes (nodes accept 60000 by default); use `dht put` for large values.");
+                }
+
+                var k = result.GetValue(key)!;
+                using var me = await SignerAsync(result, unsigned, identity).ConfigureAwait(false);
+                await using var dht = await client.ConnectAsync(result, stop, named).ConfigureAwait(false);
+                var warehouses = new WarehouseClient(dht);
+                ulong? sequence = null;
+                WarehouseStoreResult stored;
+                if (me is null)
+                {
+                    stored = named is { } one
+                        ? await warehouses.StoreOnAsync(k, bytes, one, stop).ConfigureAwait(false)
+                        : await warehouses.StoreAsync(k, bytes, r, stop).ConfigureAwait(false);
+                }
+                else
+                {
+                    var seq = (await ReadForSequenceAsync(warehouses, k, named, r, stop).ConfigureAwait(false)).NextSequence(DateTimeOffset.UtcNow);
+                    sequence = seq;
+                    stored = named is { } one
+                        ? await warehouses.StoreSignedOnAsync(me.Key, k, bytes, seq, one, stop).ConfigureAwait(false)
+                        : await warehouses.StoreSignedAsync(me.Key, k, bytes, seq, r, stop).ConfigureAwait(false);
+                }
+
+                if (result.GetValue(client.Json))
+                {
+                    JsonLine.Print(w =>
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("key", k);
+                        w.WriteString("target", stored.Target.ToString());
+                        w.WriteBoolean("signed", me is not null);
+                        if (me is not null)
+                        {
+                            w.WriteString("owner", me.PublicKeyHex);
+                            w.WriteNumber("sequence", sequence!.Value);
+                        }
+
+                        JsonLine.WriteStrings(w, "storedOn", stored.StoredOn.Select(e => e.ToString()));
+                        JsonLine.WriteStrings(w, "failures", stored.Failures);
+                        w.WriteEndObject();
+                    });
+                }
+                else
+                {
+                    foreach (var failure in stored.StoredOn.Count > 0 ? stored.Failures : [])
+                    {
+                        await Console.Error.WriteLineAsync(failure).ConfigureAwait(false);
+                    }
+
+                    var how = me is null ? "unsigned" : $"signed by {me.PublicKeyHex}, sequence {sequence}";
+                    Console.WriteLine($"stored '{k}' ({bytes.Length} bytes, {how}) on {stored.StoredOn.Count} warehouse{(stored.StoredOn.Count == 1 ? "" : "s")}: {string.Join(", ", stored.StoredOn)}");
+                    Console.WriteLine(stored.Target);
+                }
+
+                return stored.StoredOn.Count > 0 ? CliRunner.Ok : Fail(NotStored(k, stored, signed: me is not null));
+            },
+            cancellationToken));
+        return command;
+    }
+
+    private static Command Delete()
+    {
+        var key = new Argument<string>("KEY") { Description = "The item's name." };
+        var unsigned = new Option<bool>("--unsigned") { Description = "Delete a first-come item owned by your IP address (command 103) instead of one signed with your identity (105)." };
+        var identity = IdentityCommand.IdentityOption();
+        var (command, client, node) = Verb("delete", "Delete KEY from --node, or from every warehouse near it that holds it, proving ownership with your identity.", key);
+        command.Options.Add(unsigned);
+        command.Options.Add(identity);
+        command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
+            async stop =>
+            {
+                var named = NamedNode(result, node);
+                var k = result.GetValue(key)!;
+                using var me = await SignerAsync(result, unsigned, identity).ConfigureAwait(false);
+                await using var dht = await client.ConnectAsync(result, stop, named).ConfigureAwait(false);
+                var warehouses = new WarehouseClient(dht);
+                IReadOnlyList<Ipv4Endpoint> targets = named is { } one
+                    ? [one]
+                    : (await warehouses.FindWarehousesAsync(WarehouseClient.TargetOf(k), stop).ConfigureAwait(false)).OrderBy(c => c.Rtt).Select(c => c.Peer.Endpoint).ToList();
+                var sequence = me is null ? 0 : (await ReadForSequenceAsync(warehouses, k, named, 3, stop).ConfigureAwait(false)).NextSequence(DateTimeOffset.UtcNow);
+                var outcomes = await Task.WhenAll(targets.Select(async t => (Node: t, Outcome: await TryDeleteAsync(warehouses, me, sequence, k, t, stop).ConfigureAwait(false)))).ConfigureAwait(false);
+                var deleted = outcomes.Where(o => o.Outcome == "deleted").Select(o => o.Node).ToList();
+                var refusals = outcomes.Select(o => o.Outcome).Where(o => o is not ("deleted" or "not-found")).ToList();
+                if (deleted.Count == 0 && refusals.Count > 0)
+                {
+                    throw new CliException(refusals[0]);
+                }
+
+                if (result.GetValue(client.Json))
+                {
+                    JsonLine.Print(w =>
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("key", k);
+                        w.WriteBoolean("signed", me is not null);
+                        JsonLine.WriteStrings(w, "deletedFrom", deleted.Select(d => d.ToString()));
+                        JsonLine.WriteStrings(w, "refusals", refusals);
+                        w.WriteEndObject();
+                    });
+                }
+                else if (deleted.Count > 0)
+                {
+                    foreach (var refusal in refusals)
+                    {
+                        await Console.Error.WriteLineAsync(refusal).ConfigureAwait(false);
+                    }
+
+                    Console.WriteLine($"deleted '{k}' from {deleted.Count} warehouse{(deleted.Count == 1 ? "" : "s")}: {string.Join(", ", deleted)}");
+                }
+
+                return deleted.Count > 0 ? CliRunner.Ok : Fail(named is { } n ? $"Warehouse {n} does not hold '{k}'." : $"No warehouse near '{k}' holds it.");
+            },
+            cancellationToken));
+        return command;
+    }
+
+    /// <summary>The identity to sign with, or null with --unsigned (which --identity cannot go with).</summary>
+    private static async Task<Identity?> SignerAsync(ParseResult result, Option<bool> unsigned, Option<string?> identity)
+    {
+        if (result.GetValue(unsigned))
+        {
+            return result.GetValue(identity) is null ? null : throw new UsageException("--identity names a key to sign with; it cannot go with --unsigned.");
+        }
+
+        var me = Identity.LoadOrCreate(result.GetValue(identity));
+        if (me.CreatedNote() is { } note)
+        {
+            await Console.Error.WriteLineAsync(note).ConfigureAwait(false);
+        }
+
+        return me;
+    }
+
+    /// <summary>What the holders (or the named node) report, for the sequence of a signed write; nothing when the read fails.</summary>
+    private static async Task<WarehouseRead> ReadForSequenceAsync(WarehouseClient warehouses, string key, Ipv4Endpoint? named, int redundancy, CancellationToken stop)
+    {
+        try
+        {
+            return named is { } one
+                ? await warehouses.ReadFromAsync(key, one, stop).ConfigureAwait(false)
+                : await warehouses.ReadAsync(key, redundancy, cancellationToken: stop).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DhtException or StorageRefusedException)
+        {
+            return new WarehouseRead { Target = WarehouseClient.TargetOf(key), Values = [] };
+        }
+    }
+
+    /// <summary>Why nothing was stored, with a hint when every warehouse asked did not know signed items.</summary>
+    private static string NotStored(string key, WarehouseStoreResult stored, bool signed)
+    {
+        if (stored.Failures.Count == 0)
+        {
+            return $"No warehouse was found to store '{key}'.";
+        }
+
+        var unknown = signed && stored.Failures.All(f => f.EndsWith($"(error {ErrorCodes.UnknownCommand}).", StringComparison.Ordinal));
+        return $"No warehouse stored '{key}': {stored.Failures[0]}" + (unknown ? " These warehouses do not know signed items; --unsigned stores the study's kind." : "");
+    }
+
+    /// <summary>"deleted", "not-found", or why the warehouse refused or did not answer.</summary>
+    private static async Task<string> TryDeleteAsync(WarehouseClient warehouses, Identity? me, ulong sequence, string key, Ipv4Endpoint at, CancellationToken stop)
+    {
+        try
+        {
+            return me is null
+                ? await warehouses.DeleteFromAsync(key, at, stop).ConfigureAwait(false)
+                : await warehouses.DeleteSignedFromAsync(me.Key, key, sequence, at, stop).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DhtException or StorageRefusedException)
+        {
+            return e.Message;
+        }
+    }
+}

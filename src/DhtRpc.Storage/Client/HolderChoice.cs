@@ -1,0 +1,43 @@
+using DhtRpc.Limits;
+
+namespace DhtRpc.Storage.Client;
+
+/// <summary>
+/// Which of the warehouses closest to a target get a store: the closest, but at most one per /24 among
+/// the addresses the node's limits hold, so that one operator with many ports (or one subnet) cannot take
+/// every replica of an item. When there are fewer distinct subnets than replicas, the rest are taken in
+/// order: a replica on a shared subnet is better than none.
+/// </summary>
+public static class HolderChoice
+{
+    /// <summary>Picks <paramref name="count"/> of <paramref name="closestFirst"/> under the rule above.</summary>
+    /// <param name="closestFirst">Candidates, closest to the target first.</param>
+    /// <param name="count">Replicas wanted.</param>
+    /// <param name="limits">The choosing node's limits: addresses they do not hold (local ones by default) are not grouped; null groups none.</param>
+    public static IReadOnlyList<WarehouseCandidate> Diverse(IReadOnlyList<WarehouseCandidate> closestFirst, int count, NodeLimits? limits)
+    {
+        ArgumentNullException.ThrowIfNull(closestFirst);
+        var chosen = new List<WarehouseCandidate>(count);
+        var subnets = new HashSet<uint>();
+        var passedOver = new List<WarehouseCandidate>();
+        foreach (var candidate in closestFirst)
+        {
+            if (chosen.Count == count)
+            {
+                break;
+            }
+
+            var address = candidate.Peer.Endpoint;
+            if (limits is not null && limits.AppliesTo(address) && !subnets.Add(address.Address & 0xFFFF_FF00))
+            {
+                passedOver.Add(candidate);
+                continue;
+            }
+
+            chosen.Add(candidate);
+        }
+
+        chosen.AddRange(passedOver.Take(count - chosen.Count));
+        return chosen;
+    }
+}
