@@ -104,9 +104,9 @@ internal static class WarehouseCommands
         18 => "18 STORAGE_FULL",
         19 => "19 NOT_OWNER",
         21 => "21 MALFORMED",
-        23 => "23 QUOTA_EXCEEDED",
-        24 => "24 BUSY",
-        25 => "25 STORE_FAILED",
+        25 => "25 QUOTA_EXCEEDED",
+        26 => "26 BUSY",
+        27 => "27 STORE_FAILED",
         _ => $"{code}",
     };
 }

@@ -166,7 +166,7 @@ internal sealed class LoadTally(long milestoneEvery = 0, Func<long>? sample = nu
 
     public void NoToken() => Interlocked.Increment(ref _streamsWithoutToken);
 
-    /// <summary>"0 (stored): 279; 23 QUOTA_EXCEEDED: 19,721" — every code seen, or "none".</summary>
+    /// <summary>"0 (stored): 279; 25 QUOTA_EXCEEDED: 19,721" — every code seen, or "none".</summary>
     public string CodesText(string zero = "0 (stored)") =>
         ByCode.Count == 0 ? "none" : string.Join("; ", ByCode.Select(p => FormattableString.Invariant($"{(p.Key == 0 ? zero : WarehouseCommands.Name(p.Key))}: {p.Value:N0}")));
 }

@@ -22,7 +22,9 @@ internal sealed class StoreQueue : IDisposable
         _capacity = capacity;
         if (queued)
         {
-            _writer = new Thread(Drain) { IsBackground = true, Name = "dht store writer" };
+            // Below the receive and context threads: on a busy machine, answering PINGs and routing comes
+            // before writing (a full queue answers BUSY rather than letting the disk work starve them).
+            _writer = new Thread(Drain) { IsBackground = true, Name = "dht store writer", Priority = ThreadPriority.BelowNormal };
             _writer.Start();
         }
     }
