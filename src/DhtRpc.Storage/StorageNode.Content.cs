@@ -56,7 +56,7 @@ public sealed partial class StorageNode
                     StoredBy = request.From.Endpoint.ToString(),
                     ExpiresAt = now + Options.RecordTtl,
                 });
-                store.AddTotals(1, 0, 0);
+                AddTotals(store, 1, 0, 0);
             }
             else
             {
@@ -86,7 +86,7 @@ public sealed partial class StorageNode
                 return;
             }
 
-            store.AddTotals(0, 1, 0);
+            AddTotals(store, 0, 1, 0);
             Stats.CountServed();
             request.Reply(held.Value);
         });

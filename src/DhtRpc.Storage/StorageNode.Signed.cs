@@ -56,7 +56,7 @@ public sealed partial class StorageNode
                 Signature = envelope.Signature,
                 ExpiresAt = now + Options.RecordTtl,
             });
-            store.AddTotals(1, 0, 0);
+            AddTotals(store, 1, 0, 0);
             Acknowledge(request);
         });
     }
@@ -94,7 +94,7 @@ public sealed partial class StorageNode
                 Sequence = (long)Math.Min(envelope.Sequence, long.MaxValue),
                 ExpiresAt = existing.ExpiresAt is { } at && at > lapses ? at : lapses,
             });
-            store.AddTotals(0, 0, 1);
+            AddTotals(store, 0, 0, 1);
             FinishDelete(request, DeleteOutcome.Deleted);
         });
     }

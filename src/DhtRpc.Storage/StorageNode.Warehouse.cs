@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using DhtRpc.Wire;
 using DhtRpc.Rpc;
+using DhtRpc.Storage.Logging;
 using DhtRpc.Storage.Protocol;
 using DhtRpc.Storage.Stores;
 
@@ -57,7 +58,7 @@ public sealed partial class StorageNode
                 StoredBy = request.From.Endpoint.ToString(),
                 ExpiresAt = now + Options.RecordTtl,
             });
-            store.AddTotals(1, 0, 0);
+            AddTotals(store, 1, 0, 0);
             Acknowledge(request);
         });
     }
@@ -67,6 +68,22 @@ public sealed partial class StorageNode
     {
         Stats.CountStored();
         request.Reply(null);
+    }
+
+    /// <summary>
+    /// Adds to the store's persistent totals. They are statistics: a store that cannot write them (a full
+    /// disk) loses a count, and the write or read they count still stands and is answered as such.
+    /// </summary>
+    private void AddTotals(IItemStore store, long stored, long served, long deleted)
+    {
+        try
+        {
+            store.AddTotals(stored, served, deleted);
+        }
+        catch (StorageException e)
+        {
+            _logger.AccessNotCounted(e);
+        }
     }
 
     /// <summary>The item when it is live; a lapsed one is removed on the way (it is gone either way).</summary>
@@ -154,10 +171,21 @@ public sealed partial class StorageNode
             return null;
         }
 
-        var item = store.RecordAccess(ItemSpace.Warehouse, target, Now);
+        StoredItem? item;
+        try
+        {
+            item = store.RecordAccess(ItemSpace.Warehouse, target, Now);
+        }
+        catch (StorageException e)
+        {
+            // Counting the access is a write, and a full disk refuses it: the item is still served.
+            _logger.AccessNotCounted(e);
+            item = store.Get(ItemSpace.Warehouse, target);
+        }
+
         if (item is not null)
         {
-            store.AddTotals(0, 1, 0);
+            AddTotals(store, 0, 1, 0);
             Stats.CountServed();
         }
 
@@ -186,7 +214,7 @@ public sealed partial class StorageNode
             else
             {
                 store.Delete(ItemSpace.Warehouse, target);
-                store.AddTotals(0, 0, 1);
+                AddTotals(store, 0, 0, 1);
                 FinishDelete(request, DeleteOutcome.Deleted);
             }
         });

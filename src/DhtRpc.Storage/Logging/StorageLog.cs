@@ -30,6 +30,9 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Answered command {Command} from {Source} with STORE_FAILED: the store failed")]
     public static partial void StoreWorkFailed(this ILogger logger, ulong command, Ipv4Endpoint source, Exception error);
 
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Debug, Message = "A count (access, totals) was not written: the store failed; the request it counts was answered")]
+    public static partial void AccessNotCounted(this ILogger logger, Exception error);
+
     [LoggerMessage(EventId = 2010, Level = LogLevel.Debug, Message = "Republishing {Records} content records ({Expired} expired records removed)")]
     public static partial void RepublishStarted(this ILogger logger, int records, int expired);
 

@@ -14,7 +14,7 @@ internal abstract class ForwardingStore(IItemStore inner) : IItemStore
 
     public bool Delete(ItemSpace space, NodeId key) => inner.Delete(space, key);
 
-    public StoredItem? RecordAccess(ItemSpace space, NodeId key, DateTimeOffset at) => inner.RecordAccess(space, key, at);
+    public virtual StoredItem? RecordAccess(ItemSpace space, NodeId key, DateTimeOffset at) => inner.RecordAccess(space, key, at);
 
     public IReadOnlyList<StoredItem> List(ItemSpace space, int offset, int limit) => inner.List(space, offset, limit);
 
@@ -38,7 +38,7 @@ internal abstract class ForwardingStore(IItemStore inner) : IItemStore
 
     public int RemoveExpired(DateTimeOffset now) => inner.RemoveExpired(now);
 
-    public void AddTotals(long stored, long served, long deleted) => inner.AddTotals(stored, served, deleted);
+    public virtual void AddTotals(long stored, long served, long deleted) => inner.AddTotals(stored, served, deleted);
 
     public void Dispose() => inner.Dispose();
 }

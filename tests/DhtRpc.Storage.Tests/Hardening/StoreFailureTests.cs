@@ -86,6 +86,18 @@ public sealed class StoreFailureTests : IAsyncLifetime
         Assert.Equal(1, storage.Stats.Refused(StorageErrors.StoreFailed));
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_store_that_cannot_write_counts_still_serves_what_it_holds_and_acknowledges_what_it_wrote()
+    {
+        using var store = new CountlessStore();
+        var (storage, warehouse) = await ServeAsync(store, new StorageOptions { StoreWork = StoreWorkMode.Queued });
+        Assert.Equal(0UL, await StoreAsync(warehouse, "held", "value"u8.ToArray()));
+        var read = await _client.RequestAsync(new DhtRequest(StorageCommands.WarehouseGet, Client.WarehouseClient.TargetOf("held")), warehouse);
+        Assert.Equal(0UL, read.Error);
+        Assert.Equal("value"u8.ToArray(), read.Value);
+        Assert.Equal(1, storage.Stats.Served);
+    }
+
     private static int Waiting(StorageNode storage) => storage.QueuedRequests;
 
     private async Task<(StorageNode Storage, Ipv4Endpoint Endpoint)> ServeAsync(IItemStore store, StorageOptions options)
@@ -127,6 +139,16 @@ public sealed class StoreFailureTests : IAsyncLifetime
             gate.Wait();
             base.Put(item);
         }
+    }
+
+    /// <summary>A store that cannot write counts (access, totals), as a full disk refuses the small writes too.</summary>
+    private sealed class CountlessStore() : ForwardingStore(new InMemoryItemStore())
+    {
+        public override StoredItem? RecordAccess(ItemSpace space, NodeId key, DateTimeOffset at) => throw Full();
+
+        public override void AddTotals(long stored, long served, long deleted) => throw Full();
+
+        private static StorageException Full() => new("The store database failed: database or disk is full.", "store.db", null);
     }
 
     /// <summary>A store whose every read fails, as a damaged database does.</summary>
