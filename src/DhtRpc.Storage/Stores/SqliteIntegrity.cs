@@ -40,14 +40,23 @@ internal static class SqliteIntegrity
                 return;
             }
 
-            count++;
-            if (problems.Count < QuotedErrors)
+            // One row can hold many problems, one per line, under a "*** in database ***" header.
+            foreach (var problem in line.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                problems.Add(line);
+                if (problem.StartsWith("***", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                count++;
+                if (problems.Count < QuotedErrors)
+                {
+                    problems.Add(problem);
+                }
             }
         }
 
         throw database.Unusable(
-            $"The store database '{database.DatabasePath}' is damaged ({count} problem(s) found by an integrity check, first: {string.Join("; ", problems)}): restore it from a backup, or move it away to start a new, empty store.");
+            $"The store database '{database.DatabasePath}' is damaged ({count} problem(s) found by an integrity check, first: {string.Join("; ", problems)}{(count > problems.Count ? "; …" : string.Empty)}): restore it from a backup, or move it away to start a new, empty store.");
     }
 }

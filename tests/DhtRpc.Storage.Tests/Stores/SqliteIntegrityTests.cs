@@ -61,6 +61,8 @@ public sealed class SqliteIntegrityTests : IDisposable
         Assert.Contains("is damaged", error.Message, StringComparison.Ordinal);
         Assert.Contains(DatabasePath, error.Message, StringComparison.Ordinal);
         Assert.Contains("restore it from a backup", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.DoesNotContain("***", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
