@@ -1,7 +1,5 @@
 using System.CommandLine;
-using DhtRpc.Storage.Protocol;
-using System.Net;
-using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 
 namespace DhtRpc.Cli;
 
@@ -13,11 +11,13 @@ internal static class BootstrapCommand
         var host = CommonOptions.Host();
         var port = CommonOptions.Port(10001);
         var limitLocal = CommonOptions.LimitLocal();
+        var http = CommonOptions.Http();
         var command = new Command("bootstrap", "Run a bootstrap node (persistent at once, on exactly this host and port).")
         {
             host,
             port,
             limitLocal,
+            http,
         };
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
             async stop =>
@@ -27,19 +27,34 @@ internal static class BootstrapCommand
                 CommonOptions.CheckHost(h);
                 CommonOptions.CheckPort(p);
 
-                // A bootstrapper's id is the hash of its address, so it needs its port before it starts: 0 asks the system for a free one.
-                if (p == 0)
+                var service = ServiceHost.Create(
+                    o =>
+                    {
+                        o.Host = h;
+                        o.Port = p;
+                        o.Bootstrapper = true;
+                        o.LimitLocal = result.GetValue(limitLocal);
+                    },
+                    storage: null,
+                    result.GetValue(http),
+                    LogLevel.Warning);
+                await using (service.ConfigureAwait(false))
                 {
-                    p = CommonOptions.FreeUdpPort(h);
+                    await service.StartAsync(stop).ConfigureAwait(false);
+                    var node = service.Service.Node;
+                    await node.FullyBootstrappedAsync().ConfigureAwait(false);
+                    Console.WriteLine($"bootstrap listening on {h}:{node.ServerEndpoint?.Port} id {node.Id}");
+                    if (service.HttpUrl is { } url)
+                    {
+                        Console.WriteLine($"http {url} (status, routing, stats, metrics, health, dashboard)");
+                    }
+
+                    Console.WriteLine("ready");
+                    await CliRunner.WaitForShutdownAsync(stop).ConfigureAwait(false);
+                    Console.WriteLine("shutting down");
+                    await service.StopAsync().ConfigureAwait(false);
                 }
 
-                await using var node = DhtNode.CreateBootstrapper(p, h, new DhtNodeOptions { Host = h, Limits = CommonOptions.Limits(result.GetValue(limitLocal)) });
-                NodeInfoResponder.Install(node);
-                await node.FullyBootstrappedAsync().ConfigureAwait(false);
-                Console.WriteLine($"bootstrap listening on {h}:{node.ServerEndpoint?.Port} id {node.Id}");
-                Console.WriteLine("ready");
-                await CliRunner.WaitForShutdownAsync(stop).ConfigureAwait(false);
-                Console.WriteLine("shutting down");
                 return CliRunner.Ok;
             },
             cancellationToken));

@@ -120,6 +120,11 @@ internal static class CommonOptions
     /// <summary>The limits a node verb runs with.</summary>
     public static DhtRpc.Limits.NodeLimits Limits(bool limitLocal) => new() { ApplyToLocalAddresses = limitLocal };
 
+    public static Option<string?> Http() => new("--http")
+    {
+        Description = "Serve the HTTP API (/status, /routing, /stats, /metrics, /health, /warehouse/items, /content/{hash}) and the dashboard (/) on PORT or HOST:PORT; PORT alone listens on 127.0.0.1 only.",
+    };
+
     public static Option<bool> Json() => new("--json")
     {
         Description = "Print the result as one line of JSON (for scripts).",

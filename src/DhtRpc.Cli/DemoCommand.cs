@@ -60,7 +60,7 @@ internal static class DemoCommand
         await bootstrap.FullyBootstrappedAsync().WaitAsync(stop).ConfigureAwait(false);
 
         Console.WriteLine($"2. {count} storage nodes join through it.");
-        var nodes = new List<StorageHost>(count);
+        var nodes = new List<DhtNodeHost>(count);
         try
         {
             await NetworkCommand.StartAsync(nodes, count, [bootstrapAddress], host, null, stop, limits: limits).ConfigureAwait(false);

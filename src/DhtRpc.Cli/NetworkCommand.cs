@@ -51,7 +51,7 @@ internal static class NetworkCommand
                     throw ClientNode.Unreachable(entries);
                 }
 
-                var nodes = new List<StorageHost>(n);
+                var nodes = new List<DhtNodeHost>(n);
                 try
                 {
                     var say = result.GetValue(verbose) ? new JoinNarrator(Console.Out) : null;
@@ -74,7 +74,7 @@ internal static class NetworkCommand
     /// Starts <paramref name="count"/> storage nodes (in batches, so the bootstrap node is not flooded) and
     /// waits until every one has joined; progress goes to stderr.
     /// </summary>
-    public static async Task StartAsync(List<StorageHost> nodes, int count, IReadOnlyList<string> bootstrap, string host, string? dataDirectory, CancellationToken stop, JoinNarrator? say = null, StorageOptions? storage = null, Limits.NodeLimits? limits = null)
+    public static async Task StartAsync(List<DhtNodeHost> nodes, int count, IReadOnlyList<string> bootstrap, string host, string? dataDirectory, CancellationToken stop, JoinNarrator? say = null, StorageOptions? storage = null, Limits.NodeLimits? limits = null)
     {
         var options = new DhtNodeOptions { Bootstrap = bootstrap, Ephemeral = false, Host = host, Limits = limits ?? new Limits.NodeLimits() };
         await Ui.WithProgressAsync($"joining {count} nodes", async report =>
@@ -88,7 +88,7 @@ internal static class NetworkCommand
                 {
                     var dir = dataDirectory is null ? null : Path.Combine(dataDirectory, "node-" + i.ToString(CultureInfo.InvariantCulture));
                     var index = i;
-                    var node = StorageHost.Start(options with { Host = HostOf(index, host, options.Limits) }, dir, storage ?? StorageOptions.Default, index == 0 && say is not null ? say.Watch : null);
+                    var node = DhtNodeHost.Start(options with { Host = HostOf(index, host, options.Limits) }, dir, storage ?? StorageOptions.Default, index == 0 && say is not null ? say.Watch : null);
                     nodes.Add(node);
                     if (say is not null)
                     {
@@ -126,12 +126,12 @@ internal static class NetworkCommand
             ? string.Create(CultureInfo.InvariantCulture, $"127.{1 + (index / 256)}.{index % 256}.1")
             : host;
 
-    public static async Task DisposeAllAsync(IEnumerable<StorageHost> nodes)
+    public static async Task DisposeAllAsync(IEnumerable<DhtNodeHost> nodes)
     {
         await Task.WhenAll(nodes.Select(n => n.DisposeAsync().AsTask())).ConfigureAwait(false);
     }
 
-    private static int Joined(List<StorageHost> nodes) => nodes.Count(n => n.Node.Bootstrapped);
+    private static int Joined(List<DhtNodeHost> nodes) => nodes.Count(n => n.Node.Bootstrapped);
 
     private static async Task CountWhenJoinedAsync(DhtNode node, Action report)
     {

@@ -16,8 +16,9 @@ internal static class NodeCommand
         var location = new Option<string?>("--location") { Description = "A free-form tag shown in inventories (for example eu-west)." };
         var verbose = new Option<bool>("--verbose") { Description = "Explain each step of joining the network as it happens." };
         var storage = new StorageFlags();
+        var http = CommonOptions.Http();
         var limitLocal = CommonOptions.LimitLocal();
-        var command = new Command("node", "Run one persistent storage node; prints 'ready <host:port> id <hex>' once it has joined.")
+        var command = new Command("node", "Run one persistent storage node; prints 'ready <host:port> id <hex>' once it has joined. Ctrl-C, SIGINT and SIGTERM stop it gracefully (peers saved, store closed, exit 0).")
         {
             host,
             port,
@@ -26,12 +27,14 @@ internal static class NodeCommand
             location,
             verbose,
             limitLocal,
+            http,
         };
         storage.AddTo(command);
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
             stop => RunAsync(
                 result.GetValue(host)!,
                 result.GetValue(port),
+                result.GetValue(http),
                 CommonOptions.ParseBootstrap(result.GetValue(bootstrap)!),
                 result.GetValue(data),
                 storage.Read(result, result.GetValue(location)),
@@ -42,17 +45,17 @@ internal static class NodeCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(string host, int port, IReadOnlyList<string> bootstrap, string? data, StorageOptions storageOptions, bool verbose, Limits.NodeLimits limits, CancellationToken stop)
+    private static async Task<int> RunAsync(string hostAddress, int port, string? http, IReadOnlyList<string> bootstrap, string? data, StorageOptions storageOptions, bool verbose, Limits.NodeLimits limits, CancellationToken stop)
     {
-        CommonOptions.CheckHost(host);
+        CommonOptions.CheckHost(hostAddress);
         CommonOptions.CheckPort(port);
         using var loggerFactory = LoggerFactory.Create(builder => OneLineLogger.AddTo(builder
             .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning)));
         var say = verbose ? new JoinNarrator(Console.Out) : null;
 
-        say?.Line($"Starting a storage node on {host}{(port == 0 ? " (any free port)" : $", port {port}")}.");
+        say?.Line($"Starting a storage node on {hostAddress}{(port == 0 ? " (any free port)" : $", port {port}")}.");
         say?.Line($"To join, a new node first asks a bootstrap node, the well-known 'first contact' of the network: {string.Join(", ", bootstrap)}.");
-        var answered = await ClientNode.ProbeAsync(bootstrap, host, stop).ConfigureAwait(false);
+        var answered = await ClientNode.ProbeAsync(bootstrap, hostAddress, stop).ConfigureAwait(false);
         foreach (var entry in bootstrap)
         {
             var answer = answered.FirstOrDefault(a => a.Entry == entry);
@@ -61,27 +64,36 @@ internal static class NodeCommand
                 : $"  {entry} answered a ping in {answer.Rtt.TotalMilliseconds:0} ms; its id is {Ui.Short(answer.Id?.ToString() ?? "unknown", 16)}.");
         }
 
-        var options = new DhtNodeOptions
-        {
-            Host = host,
-            Port = port,
-            AnyPort = port == 0,
-            Bootstrap = bootstrap,
-            LoggerFactory = loggerFactory,
-            Limits = limits,
-        };
-        var storage = StorageHost.Start(options, data, storageOptions, node => say?.Watch(node));
-        await using (storage.ConfigureAwait(false))
-        {
-            var node = storage.Node;
-            if (data is not null)
+        var host = ServiceHost.Create(
+            o =>
             {
-                say?.Line(storage.RememberedPeers.Count == 0
-                    ? $"Data directory {data}: no peers remembered from an earlier run."
-                    : $"Data directory {data}: we remember {storage.RememberedPeers.Count} peers from the last run; they go straight into the routing table, so we can rejoin even without a bootstrap node.");
+                o.Host = hostAddress;
+                o.Port = port;
+                o.Bootstrap = [.. bootstrap];
+                o.DataDirectory = data;
+                o.LimitLocal = limits.ApplyToLocalAddresses;
+            },
+            storageOptions,
+            http,
+            verbose ? LogLevel.Information : LogLevel.Warning);
+        await using (host.ConfigureAwait(false))
+        {
+            if (say is not null)
+            {
+                host.Service.Creating += say.Watch;
             }
 
-            if (answered.Count == 0 && storage.RememberedPeers.Count == 0)
+            await host.StartAsync(stop).ConfigureAwait(false);
+            var running = host.Service.Host!;
+            var node = running.Node;
+            if (data is not null)
+            {
+                say?.Line(running.RememberedPeers.Count == 0
+                    ? $"Data directory {data}: no peers remembered from an earlier run."
+                    : $"Data directory {data}: we remember {running.RememberedPeers.Count} peers from the last run; they go straight into the routing table, so we can rejoin even without a bootstrap node.");
+            }
+
+            if (answered.Count == 0 && running.RememberedPeers.Count == 0)
             {
                 throw ClientNode.Unreachable(bootstrap);
             }
@@ -91,21 +103,27 @@ internal static class NodeCommand
             var table = await node.GetRoutingTableAsync().ConfigureAwait(false);
             if (table.Count == 0)
             {
-                throw new CliException(storage.RememberedPeers.Count == 0
+                throw new CliException(running.RememberedPeers.Count == 0
                     ? $"Could not join: no node answered through {string.Join(", ", bootstrap)}."
-                    : $"Could not join: neither {string.Join(", ", bootstrap)} nor any of the {storage.RememberedPeers.Count} remembered peers answered.");
+                    : $"Could not join: neither {string.Join(", ", bootstrap)} nor any of the {running.RememberedPeers.Count} remembered peers answered.");
             }
 
             say?.Ready(node, table);
-            var saved = await storage.SavePeersAsync().ConfigureAwait(false);
+            var saved = await running.SavePeersAsync().ConfigureAwait(false);
             if (saved > 0)
             {
-                say?.Line($"Saved {saved} known peers in {data} (again every {StorageHost.PeerSaveInterval.TotalSeconds:0} s and on shutdown).");
+                say?.Line($"Saved {saved} known peers in {data} (again every {running.PeerSaveInterval.TotalSeconds:0} s and on shutdown).");
             }
 
-            Console.WriteLine($"ready {Address(node, host)} id {node.Id?.ToString() ?? node.TableId.ToString()}");
+            if (host.HttpUrl is { } url)
+            {
+                Console.WriteLine($"http {url} (status, routing, stats, metrics, health, dashboard)");
+            }
+
+            Console.WriteLine($"ready {Address(node, hostAddress)} id {node.Id?.ToString() ?? node.TableId.ToString()}");
             await CliRunner.WaitForShutdownAsync(stop).ConfigureAwait(false);
             Console.WriteLine("shutting down");
+            await host.StopAsync().ConfigureAwait(false);
         }
 
         return CliRunner.Ok;

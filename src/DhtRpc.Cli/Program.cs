@@ -36,4 +36,5 @@ if (parsed.Errors.Count > 0)
     return CliRunner.Usage;
 }
 
-return await parsed.InvokeAsync().ConfigureAwait(false);
+// Signals are the verbs' business (CliRunner): each stop runs the verb's own shutdown, then exits 0.
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);

@@ -98,6 +98,17 @@ public sealed partial class StorageNode : IAsyncDisposable
 
     internal DateTimeOffset Now => _time.GetUtcNow();
 
+    /// <summary>
+    /// Reads the store in turn with the node's requests (under the lock they take), for a status page
+    /// or an inventory. The store is not thread-safe: go through this rather than to <see cref="Store"/>.
+    /// </summary>
+    /// <exception cref="StorageException">The store failed.</exception>
+    public T Inspect<T>(Func<IItemStore, T> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        return WithStore(read);
+    }
+
     internal T WithStore<T>(Func<IItemStore, T> action)
     {
         lock (_storeLock)

@@ -11,7 +11,8 @@ internal static class ShippedAssemblies
         ["DhtRpc"] = [],
         ["DhtRpc.Simulation"] = ["DhtRpc"],
         ["DhtRpc.Storage"] = ["DhtRpc"],
-        ["dht"] = ["DhtRpc", "DhtRpc.Simulation", "DhtRpc.Storage"],
+        ["DhtRpc.Hosting"] = ["DhtRpc", "DhtRpc.Storage"],
+        ["dht"] = ["DhtRpc", "DhtRpc.Simulation", "DhtRpc.Storage", "DhtRpc.Hosting"],
     };
 
     /// <summary>Assemblies of ours that never ship: the projects under tests/ and bench/.</summary>

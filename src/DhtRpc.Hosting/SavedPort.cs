@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace DhtRpc.Cli;
+namespace DhtRpc.Hosting;
 
 /// <summary>
 /// The UDP port a node with a data directory used last time, kept in DIR/port, so a restarted node
@@ -19,17 +19,11 @@ internal static class SavedPort
             : 0;
     }
 
-    /// <summary>Remembers <paramref name="port"/> in <paramref name="dataDirectory"/>; says so on stderr when it cannot.</summary>
+    /// <summary>Remembers <paramref name="port"/> in <paramref name="dataDirectory"/>.</summary>
+    /// <exception cref="IOException">The file could not be written.</exception>
     public static void Save(string dataDirectory, int port)
     {
-        try
-        {
-            Directory.CreateDirectory(dataDirectory);
-            File.WriteAllText(Path.Combine(dataDirectory, FileName), port.ToString(CultureInfo.InvariantCulture) + "\n");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"Could not remember the node's port in {dataDirectory}: {e.Message}");
-        }
+        Directory.CreateDirectory(dataDirectory);
+        File.WriteAllText(Path.Combine(dataDirectory, FileName), port.ToString(CultureInfo.InvariantCulture) + "\n");
     }
 }
