@@ -155,9 +155,12 @@ internal sealed class DhtCliProcess : IAsyncDisposable
     }
 
     /// <summary>Sends SIGTERM and returns the exit code.</summary>
-    public async Task<int> TerminateAsync(TimeSpan timeout)
+    public Task<int> TerminateAsync(TimeSpan timeout) => SignalAsync("TERM", timeout);
+
+    /// <summary>Sends a signal (TERM, INT, QUIT, ...) and returns the exit code.</summary>
+    public async Task<int> SignalAsync(string signal, TimeSpan timeout)
     {
-        var kill = await ProcessRunner.RunAsync("kill", ["-TERM", Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], RepoPaths.Root, TimeSpan.FromSeconds(10));
+        var kill = await ProcessRunner.RunAsync("kill", ["-" + signal, Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], RepoPaths.Root, TimeSpan.FromSeconds(10));
         Assert.True(kill.ExitCode == 0, kill.ToString());
         return await WaitForExitAsync(timeout);
     }
