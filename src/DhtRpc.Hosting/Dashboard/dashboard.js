@@ -69,7 +69,7 @@ async function refresh() {
 
     const counters = [["requests.total", stats.requests.total], ["requests.responses", stats.requests.responses],
       ["requests.timeouts", stats.requests.timeouts], ["requests.retries", stats.requests.retries],
-      ["queries.total", stats.queries.total], ...Object.entries(stats.counters).filter(([, v]) => v !== 0)];
+      ["queries.total", stats.queries.total], ...Object.entries(stats.counters).filter(([k, v]) => v !== 0 && !k.startsWith("requests."))];
     if (stats.storage) {
       counters.push(...Object.entries(stats.storage).map(([k, v]) => [`storage.${k}`, v]));
     }
