@@ -16,7 +16,4 @@ internal static partial class HostingLog
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Could not remember the node's port in {Directory}")]
     public static partial void PortSaveFailed(this ILogger logger, string directory, Exception error);
-
-    [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "HTTP API listening on {Urls}")]
-    public static partial void HttpListening(this ILogger logger, string urls);
 }
