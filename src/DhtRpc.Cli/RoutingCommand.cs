@@ -9,11 +9,17 @@ internal static class RoutingCommand
     public static Command Create()
     {
         var client = new ClientOptions();
-        var command = new Command("routing", "Join with a fresh node and show its routing table bucket by bucket (bucket = leading bits shared with our id).");
+        var http = new Option<string?>("--http") { Description = "Show a running node's table instead, read from its HTTP API (URL or HOST:PORT of `dht node --http`)." };
+        var command = new Command("routing", "Join with a fresh node and show its routing table bucket by bucket (bucket = leading bits shared with our id).") { http };
         client.AddTo(command);
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
             async stop =>
             {
+                if (result.GetValue(http) is { } remote)
+                {
+                    return await RemoteRouting.PrintAsync(remote, result.GetValue(client.Json), stop).ConfigureAwait(false);
+                }
+
                 await using var node = await client.ConnectAsync(result, stop).ConfigureAwait(false);
                 var table = await node.GetRoutingTableAsync().ConfigureAwait(false);
                 var me = node.TableId;

@@ -38,6 +38,13 @@ public sealed class CliShutdownTests
                         Assert.True(File.Exists(Path.Combine(data, "store.db-wal")), "a running node writes through the WAL");
                     }
 
+                    var routing = await DhtCli.RunAsync(Limit, "routing", "--http", http, "--json");
+                    Assert.True(routing.ExitCode == 0, routing.ToString());
+                    using (var table = JsonDocument.Parse(routing.StandardOutput))
+                    {
+                        Assert.True(table.RootElement.GetProperty("size").GetInt32() >= 1, routing.StandardOutput);
+                    }
+
                     Assert.Equal(0, await first.SignalAsync("INT", Limit));
                     Assert.Contains("shutting down", first.Output, StringComparison.Ordinal);
                 }
