@@ -25,6 +25,8 @@ internal sealed class Republisher : IAsyncDisposable
     private readonly ITimer _timer;
     private readonly ILogger _logger;
     private int _running;
+    private long _rounds;
+    private long _expired;
 
     public Republisher(StorageNode owner, ILoggerFactory loggers)
     {
@@ -54,6 +56,12 @@ internal sealed class Republisher : IAsyncDisposable
 
     public long Failures { get; private set; }
 
+    /// <summary>Rounds run (an overlapping call that returned at once is not one).</summary>
+    public long Rounds => Interlocked.Read(ref _rounds);
+
+    /// <summary>Items the rounds removed because they lapsed.</summary>
+    public long Expired => Interlocked.Read(ref _expired);
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _running, 1) == 1)
@@ -64,12 +72,14 @@ internal sealed class Republisher : IAsyncDisposable
 
         try
         {
+            Interlocked.Increment(ref _rounds);
             var now = _owner.Now;
             var (keys, signed, expired) = await _owner.WithStoreAsync(store =>
             {
                 var expired = store.RemoveExpired(now);
                 return (store.Keys(ItemSpace.Content), store.SignedKeys(), expired);
             }).ConfigureAwait(true);
+            Interlocked.Add(ref _expired, expired);
             _logger.RepublishStarted(keys.Count, expired);
             var outcomes = new int[4];
             for (var i = 0; i < keys.Count; i += Parallel)

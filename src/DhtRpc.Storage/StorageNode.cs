@@ -49,6 +49,11 @@ public sealed partial class StorageNode : IAsyncDisposable
         var loggers = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = loggers.CreateLogger<StorageNode>();
         _republisher = new Republisher(this, loggers);
+        if (Options.Meter is { } meter)
+        {
+            StorageInstruments.Register(meter, this, _republisher);
+        }
+
         _logger.Serving(Options.RecordTtl, Options.RepublishInterval, Options.MaxItems, Options.MaxBytes);
     }
 

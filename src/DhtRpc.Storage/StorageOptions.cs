@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+
 namespace DhtRpc.Storage;
 
 /// <summary>Limits and timers of a storage node. Every limit is enforced with an error reply.</summary>
@@ -68,6 +70,13 @@ public sealed record StorageOptions
 
     /// <summary>Limits of the hyperdht family when <see cref="Protocol"/> is <see cref="StorageProtocol.HyperDht"/>.</summary>
     public HyperDht.HyperDhtOptions HyperDht { get; init; } = new();
+
+    /// <summary>
+    /// The meter the storage node's instruments are created on (see <see cref="StorageMetrics"/> and
+    /// docs/metrics.md); null (the default) creates none. It may be the node's own
+    /// <see cref="DhtNodeOptions.Meter"/>: the names do not overlap.
+    /// </summary>
+    public Meter? Meter { get; init; }
 }
 
 /// <summary>Where a storage node runs the work that touches its store.</summary>

@@ -34,6 +34,9 @@ public sealed class StorageStats
     /// <summary>Requests refused, over all error codes.</summary>
     public long RefusedTotal => _refused.Values.Sum();
 
+    /// <summary>Each error code requests were refused with, and how many (safe to read from any thread).</summary>
+    internal IEnumerable<KeyValuePair<ulong, long>> RefusedByCode() => _refused;
+
     internal void CountStored() => Interlocked.Increment(ref _stored);
 
     internal void CountServed() => Interlocked.Increment(ref _served);

@@ -41,6 +41,11 @@ public sealed partial class DhtNode
             ? (upper < hedging.Min ? hedging.Min : upper > hedging.Max ? hedging.Max : upper)
             : null;
 
+    long IQueryHost.QueryStarted() => _instruments is null ? 0 : Options.TimeProvider.GetTimestamp();
+
+    void IQueryHost.QueryEnded(DhtQuery query, long started, Exception? error) =>
+        _instruments?.RecordQuery(query, Options.TimeProvider.GetElapsedTime(started), error);
+
     void IQueryHost.OnVisitUnanswered(DhtPeer to)
     {
         if (to.Id is { } id)
@@ -48,5 +53,4 @@ public sealed partial class DhtNode
             _keeper.OnDownHint(id);
         }
     }
-
 }

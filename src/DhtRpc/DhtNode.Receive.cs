@@ -118,6 +118,7 @@ public sealed partial class DhtNode
 
     private void HandleRequest(IDatagramSocket socket, in RequestMessage message, Ipv4Endpoint from, bool external)
     {
+        Stats.Traffic?.CountReceived(message.Internal, message.Command);
         NodeId? target = message.HasTarget ? NodeId.Read(message.Target) : null;
         if (message.HasToken && !Io.Secrets.Verify(from, message.Token))
         {

@@ -26,6 +26,7 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
     private readonly NetworkMonitor _network;
     private readonly BuiltInCommands _builtIn;
     private readonly Limits.BlockedSources? _blocked;
+    private readonly Metrics.NodeInstruments? _instruments;
     private readonly Random _random;
     private readonly ILogger _logger;
 
@@ -49,6 +50,7 @@ public sealed partial class DhtNode : IAsyncDisposable, IRpcHost, IQueryHost
         _builtIn = new BuiltInCommands(Io, _context, options, _keeper.OnDownHint, Stats);
         _blocked = Io.Budgets?.Blocked;
         Stats.Limited.Blocked = _blocked;
+        _instruments = Metrics.NodeInstruments.Create(options.Meter, this);
         _persistence = new PersistenceCheck(this, new FirewallProbe(Io, _bootstrap, _logger), _logger);
         _join = new NodeJoin(this, _persistence, _listening, _ready, _logger);
         Firewalled = Io.Firewalled;

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using DhtRpc.Wire;
 using DhtRpc.Transport;
 using Microsoft.Extensions.Logging;
@@ -108,4 +109,11 @@ public sealed record DhtNodeOptions
 
     /// <summary>Where the node logs its decisions (see docs/logging.md); none by default.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>
+    /// The meter the node's instruments are created on (see <see cref="DhtMetrics"/> and docs/metrics.md);
+    /// null (the default) creates none and costs nothing. Give each node its own meter: the instruments
+    /// carry no tag that tells nodes apart.
+    /// </summary>
+    public Meter? Meter { get; init; }
 }

@@ -28,6 +28,7 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
     private readonly Action<DhtException, OutgoingRequest> _onVisitError;
     private readonly Action<OutgoingRequest> _onCycle;
     private readonly Action<OutgoingRequest> _prepareVisit;
+    private readonly long _started;
     private int _inflight;
     private int _slow;
     private bool _slowdown;
@@ -67,6 +68,7 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
         _onlyClosestNodes = options.OnlyClosestNodes;
         node.QueryStats.Total++;
         node.QueryStats.Active++;
+        _started = node.QueryStarted();
     }
 
     /// <summary>The id the walk heads toward.</summary>
@@ -368,6 +370,7 @@ public sealed class DhtQuery : IAsyncEnumerable<DhtResponse>
 
         _ended = true;
         _host.QueryStats.Active--;
+        _host.QueryEnded(this, _started, error);
         if (_ownsSession)
         {
             _session.Destroy(DhtException.Destroyed());

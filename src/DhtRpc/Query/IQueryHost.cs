@@ -54,6 +54,12 @@ internal interface IQueryHost
     /// <summary>How long a visit may go unanswered before it stops holding the walk up; null = until its first timeout.</summary>
     TimeSpan? SlowVisitAfter { get; }
 
+    /// <summary>A walk starts: the timestamp its duration is measured from, or 0 when the node measures none.</summary>
+    long QueryStarted();
+
+    /// <summary>A walk that <see cref="QueryStarted"/> stamped <paramref name="started"/> ended (<paramref name="error"/>: how it failed).</summary>
+    void QueryEnded(DhtQuery query, long started, Exception? error);
+
     /// <summary>A visit was still unanswered when the walk ended: a table node gets checked.</summary>
     void OnVisitUnanswered(DhtPeer to);
 

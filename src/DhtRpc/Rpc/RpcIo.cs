@@ -212,13 +212,25 @@ internal sealed partial class RpcIo : IDisposable
         {
             commandStats.Tx++;
         }
+        else
+        {
+            Stats.Traffic?.CountSent(request.IsInternal, request.Command);
+        }
 
         Stats.Requests.Active++;
         Stats.Requests.Total++;
         return outgoing;
     }
 
-    public void Enqueue(OutgoingRequest request) => _pending.Enqueue(request);
+    /// <summary>Queues a send until the congestion window has room (counted as a wait).</summary>
+    public void Enqueue(OutgoingRequest request)
+    {
+        Stats.Requests.CongestionWaits++;
+        _pending.Enqueue(request);
+    }
+
+    /// <summary>Sends waiting for the congestion window (a request destroyed meanwhile leaves at the next drain).</summary>
+    public int QueuedSends => _pending.Count;
 
     /// <summary>
     /// Sends a request a TOKEN_REQUIRED reply answered again with the token that reply carried; false
@@ -272,6 +284,10 @@ internal sealed partial class RpcIo : IDisposable
             if (commandStats is not null)
             {
                 commandStats.Rx++;
+            }
+            else
+            {
+                Stats.Traffic?.CountResponse(request.Internal, request.Command);
             }
 
             Stats.Requests.Active--;

@@ -20,6 +20,9 @@ public sealed class RequestStats
 
     /// <summary>Requests sent again with the token a TOKEN_REQUIRED reply carried.</summary>
     public long TokenRetries { get; internal set; }
+
+    /// <summary>Sends (first ones and retransmissions) that found the congestion window full and waited in the send queue.</summary>
+    public long CongestionWaits { get; internal set; }
 }
 
 /// <summary>Internal requests sent (Tx) and responses received for them (Rx), per built-in command.</summary>
@@ -99,6 +102,9 @@ public sealed class DhtStats
 
     /// <summary>Requests and replies held back by the node's budgets.</summary>
     public LimitStats Limited { get; } = new();
+
+    /// <summary>Per-command counts kept only for a node's meter (see <see cref="DhtNodeOptions.Meter"/>); null without one.</summary>
+    internal Metrics.CommandTraffic? Traffic { get; set; }
 
     /// <summary>
     /// Every counter of what arrived and was not acted on, was refused or was held back by a limit,
