@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using DhtRpc.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,7 @@ public sealed class DhtNodeService : IHostedService, IAsyncDisposable
     private readonly DhtNodeCustomization _customization;
     private readonly ILoggerFactory? _loggers;
     private readonly TimeProvider _time;
+    private readonly IMeterFactory? _meters;
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DhtNodeHost? _host;
 
@@ -32,6 +34,7 @@ public sealed class DhtNodeService : IHostedService, IAsyncDisposable
         _storage = customization.StorageEnabled ? ((IOptions<DhtStorageHostOptions>?)services.GetService(typeof(IOptions<DhtStorageHostOptions>)))?.Value : null;
         _loggers = (ILoggerFactory?)services.GetService(typeof(ILoggerFactory));
         _time = (TimeProvider?)services.GetService(typeof(TimeProvider)) ?? TimeProvider.System;
+        _meters = (IMeterFactory?)services.GetService(typeof(IMeterFactory));
         StartedAt = _time.GetUtcNow();
     }
 
@@ -79,12 +82,15 @@ public sealed class DhtNodeService : IHostedService, IAsyncDisposable
             LoggerFactory = _loggers,
             TimeProvider = _time,
             Limits = new Limits.NodeLimits { ApplyToLocalAddresses = _options.LimitLocal },
+            Meter = Meter(DhtMetrics.MeterName),
         });
+        var storage = _customization.StorageEnabled ? _customization.Storage ?? _storage?.ToStorageOptions() : null;
+        storage = storage is null ? null : storage with { Meter = storage.Meter ?? Meter(StorageMetrics.MeterName) };
         try
         {
             _host = _options.Bootstrapper
                 ? DhtNodeHost.StartBootstrapper(node, _options.Port)
-                : DhtNodeHost.Start(node, _options.DataDirectory, _customization.StorageEnabled ? _customization.Storage ?? _storage?.ToStorageOptions() : null, n => Creating?.Invoke(n), _options.PeerSaveInterval, _options.SavedPeers);
+                : DhtNodeHost.Start(node, _options.DataDirectory, storage, n => Creating?.Invoke(n), _options.PeerSaveInterval, _options.SavedPeers);
             _started.TrySetResult();
         }
         catch (Exception e)
@@ -95,6 +101,15 @@ public sealed class DhtNodeService : IHostedService, IAsyncDisposable
 
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// The meter a node's instruments go on, from the host's meter factory (which owns and disposes
+    /// it), tagged with the node's configured address so that several nodes in one process stay apart.
+    /// </summary>
+    private Meter? Meter(string name) => _meters?.Create(new MeterOptions(name)
+    {
+        Tags = [new("dht.node.host", _options.Host), new("dht.node.port", _options.Port)],
+    });
 
     /// <inheritdoc/>
     public async Task StopAsync(CancellationToken cancellationToken)

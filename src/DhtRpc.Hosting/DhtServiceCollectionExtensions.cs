@@ -89,7 +89,7 @@ public static class DhtServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(DhtMeterNames.Node, DhtMeterNames.Storage)
+            .AddMeter(DhtMetrics.MeterName, StorageMetrics.MeterName)
             .AddPrometheusExporter());
         return services;
     }

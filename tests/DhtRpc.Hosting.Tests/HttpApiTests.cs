@@ -128,15 +128,31 @@ public sealed class HttpApiTests
     }
 
     [Fact]
-    public async Task Metrics_are_prometheus_text()
+    public async Task Metrics_are_prometheus_text_with_the_documented_names_and_the_nodes_values()
     {
         await using var host = await ApiHost.StartAsync();
+        var storage = host.Service.Storage!;
+        storage.Inspect(store =>
+        {
+            store.Put(new Storage.Stores.StoredItem { Space = Storage.Stores.ItemSpace.Warehouse, Key = Wire.NodeId.Read(SHA256.HashData("m"u8)), Value = new byte[321], StoredAt = DateTimeOffset.UtcNow, StoredBy = "127.0.0.9:1" });
+            return 0;
+        });
+        var table = await host.Service.Node.GetRoutingTableAsync();
 
         using var reply = await host.Http.GetAsync("metrics", Stop);
         var text = await reply.Content.ReadAsStringAsync(Stop);
 
         Assert.Equal(HttpStatusCode.OK, reply.StatusCode);
         Assert.StartsWith("text/plain", reply.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
-        Assert.Contains("# TYPE target_info gauge", text, StringComparison.Ordinal);
+        var documented = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "docs", "metrics.md"), Stop);
+        foreach (var name in new[] { "dht_requests_sent_total", "dht_responses_received_total", "dht_routing_table_size", "dht_queries_started_total", "storage_items", "storage_bytes" })
+        {
+            Assert.Contains($"`{name}`", documented, StringComparison.Ordinal);
+            Assert.Contains($"\n{name}{{", text, StringComparison.Ordinal);
+        }
+
+        Assert.Matches($"\\ndht_routing_table_size{{[^}}]*}} {table.Count}( |\\n)", text);
+        Assert.Matches("\\nstorage_bytes{[^}]*} 321( |\\n)", text);
+        Assert.Contains($"dht_node_port=\"0\"", text, StringComparison.Ordinal);
     }
 }
