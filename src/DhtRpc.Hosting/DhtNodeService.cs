@@ -14,8 +14,8 @@ namespace DhtRpc.Hosting;
 /// </summary>
 public sealed class DhtNodeService : IHostedService, IAsyncDisposable
 {
-    private readonly DhtHostOptions _options;
-    private readonly DhtStorageHostOptions? _storage;
+    private readonly IOptions<DhtHostOptions> _options;
+    private readonly IServiceProvider _services;
     private readonly DhtNodeCustomization _customization;
     private readonly ILoggerFactory? _loggers;
     private readonly TimeProvider _time;
@@ -29,9 +29,10 @@ public sealed class DhtNodeService : IHostedService, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(customization);
         ArgumentNullException.ThrowIfNull(services);
-        _options = options.Value;
+        // Options are read when the node starts, after the host checked them.
+        _options = options;
+        _services = services;
         _customization = customization;
-        _storage = customization.StorageEnabled ? ((IOptions<DhtStorageHostOptions>?)services.GetService(typeof(IOptions<DhtStorageHostOptions>)))?.Value : null;
         _loggers = (ILoggerFactory?)services.GetService(typeof(ILoggerFactory));
         _time = (TimeProvider?)services.GetService(typeof(TimeProvider)) ?? TimeProvider.System;
         _meters = (IMeterFactory?)services.GetService(typeof(IMeterFactory));
@@ -52,10 +53,12 @@ public sealed class DhtNodeService : IHostedService, IAsyncDisposable
     public StorageNode? Storage => _host?.Storage;
 
     /// <summary>The options the node runs with.</summary>
-    public DhtHostOptions Options => _options;
+    public DhtHostOptions Options => _options.Value;
 
     /// <summary>The storage options, when storage was added.</summary>
-    public DhtStorageHostOptions? StorageOptions => _storage;
+    public DhtStorageHostOptions? StorageOptions => _customization.StorageEnabled
+        ? ((IOptions<DhtStorageHostOptions>?)_services.GetService(typeof(IOptions<DhtStorageHostOptions>)))?.Value
+        : null;
 
     /// <summary>When the service was made (for uptime).</summary>
     public DateTimeOffset StartedAt { get; }
@@ -75,22 +78,22 @@ public sealed class DhtNodeService : IHostedService, IAsyncDisposable
     {
         var node = _customization.Apply(new DhtNodeOptions
         {
-            Host = _options.Host,
-            Port = _options.Port,
-            AnyPort = _options.Port == 0,
-            Bootstrap = [.. _options.Bootstrap],
+            Host = Options.Host,
+            Port = Options.Port,
+            AnyPort = Options.Port == 0,
+            Bootstrap = [.. Options.Bootstrap],
             LoggerFactory = _loggers,
             TimeProvider = _time,
-            Limits = new Limits.NodeLimits { ApplyToLocalAddresses = _options.LimitLocal },
+            Limits = new Limits.NodeLimits { ApplyToLocalAddresses = Options.LimitLocal },
             Meter = Meter(DhtMetrics.MeterName),
         });
-        var storage = _customization.StorageEnabled ? _customization.Storage ?? _storage?.ToStorageOptions() : null;
+        var storage = _customization.StorageEnabled ? _customization.Storage ?? StorageOptions?.ToStorageOptions() : null;
         storage = storage is null ? null : storage with { Meter = storage.Meter ?? Meter(StorageMetrics.MeterName) };
         try
         {
-            _host = _options.Bootstrapper
-                ? DhtNodeHost.StartBootstrapper(node, _options.Port)
-                : DhtNodeHost.Start(node, _options.DataDirectory, storage, n => Creating?.Invoke(n), _options.PeerSaveInterval, _options.SavedPeers);
+            _host = Options.Bootstrapper
+                ? DhtNodeHost.StartBootstrapper(node, Options.Port)
+                : DhtNodeHost.Start(node, Options.DataDirectory, storage, n => Creating?.Invoke(n), Options.PeerSaveInterval, Options.SavedPeers);
             _started.TrySetResult();
         }
         catch (Exception e)
@@ -108,7 +111,7 @@ public sealed class DhtNodeService : IHostedService, IAsyncDisposable
     /// </summary>
     private Meter? Meter(string name) => _meters?.Create(new MeterOptions(name)
     {
-        Tags = [new("dht.node.host", _options.Host), new("dht.node.port", _options.Port)],
+        Tags = [new("dht.node.host", Options.Host), new("dht.node.port", Options.Port)],
     });
 
     /// <inheritdoc/>
