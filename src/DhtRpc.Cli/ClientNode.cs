@@ -79,7 +79,7 @@ internal static class ClientNode
     /// <summary>Pings one bootstrap entry from <paramref name="node"/>; null when it does not resolve or does not answer.</summary>
     private static async Task<BootstrapAnswer?> TryPingAsync(DhtNode node, string entry, CancellationToken cancellationToken)
     {
-        if (ResolveEntry(entry) is not { } endpoint)
+        if (await ResolveEntryAsync(entry, cancellationToken).ConfigureAwait(false) is not { } endpoint)
         {
             return null;
         }
@@ -101,35 +101,9 @@ internal static class ClientNode
         : $"None of the bootstrap nodes {string.Join(", ", bootstrap)} answered: is `dht bootstrap` running there?");
 
     /// <summary>host:port of an entry as dht-rpc reads it (suggested IP first); null for a name that does not resolve here.</summary>
-    public static Ipv4Endpoint? ResolveEntry(string entry)
+    private static async Task<Ipv4Endpoint?> ResolveEntryAsync(string entry, CancellationToken cancellationToken)
     {
-        var colon = entry.LastIndexOf(':');
-        var host = entry[..colon];
-        var port = ushort.Parse(entry.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture);
-        var at = host.IndexOf('@', StringComparison.Ordinal);
-        if (at >= 0)
-        {
-            host = host[..at];
-        }
-
-        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            return Ipv4Endpoint.Loopback(port);
-        }
-
-        if (Ipv4Endpoint.TryParseHost(host, out var address))
-        {
-            return new Ipv4Endpoint(address, port);
-        }
-
-        try
-        {
-            var addresses = System.Net.Dns.GetHostAddresses(host, System.Net.Sockets.AddressFamily.InterNetwork);
-            return addresses.Length == 0 ? null : Ipv4Endpoint.FromIPEndPoint(new System.Net.IPEndPoint(addresses[0], port));
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
-            return null;
-        }
+        var parsed = BootstrapEntry.Parse(entry);
+        return parsed.SuggestedEndpoint ?? await parsed.ResolveAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -41,8 +41,7 @@ internal static class CommonOptions
 
         foreach (var entry in entries)
         {
-            var colon = entry.LastIndexOf(':');
-            if (colon <= 0 || !ushort.TryParse(entry.AsSpan(colon + 1), out var port) || port == 0)
+            if (!BootstrapEntry.TryParse(entry, out _))
             {
                 throw new UsageException($"Bootstrap address '{entry}' is not host:port.");
             }
@@ -78,10 +77,7 @@ internal static class CommonOptions
 
         static bool IsLocal(string entry)
         {
-            var colon = entry.LastIndexOf(':');
-            var h = colon < 0 ? entry : entry[..colon];
-            var at = h.IndexOf('@', StringComparison.Ordinal);
-            h = at < 0 ? h : h[(at + 1)..];
+            var h = BootstrapEntry.Parse(entry).LookupHost;
             return h.StartsWith("127.", StringComparison.Ordinal) || string.Equals(h, "localhost", StringComparison.OrdinalIgnoreCase);
         }
     }
@@ -140,16 +136,10 @@ internal static class CommonOptions
         Description = "Talk to this node (host:port) instead of picking one by lookup.",
     };
 
-    /// <summary>Parses host:port (IPv4 or localhost); a <see cref="UsageException"/> names the bad text.</summary>
+    /// <summary>Parses host:port (IPv4 or localhost) as a bootstrap entry is read; a <see cref="UsageException"/> names the bad text.</summary>
     public static Ipv4Endpoint ParseEndpoint(string text)
     {
-        var t = text.Trim();
-        if (t.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase))
-        {
-            t = "127.0.0.1" + t["localhost".Length..];
-        }
-
-        if (!Ipv4Endpoint.TryParse(t, out var endpoint) || endpoint.Port == 0)
+        if (!BootstrapEntry.TryParse(text.Trim(), out var entry) || entry.Host != entry.LookupHost || entry.LiteralEndpoint is not { } endpoint)
         {
             throw new UsageException($"'{text}' is not a host:port address (for example 127.0.0.1:10001).");
         }

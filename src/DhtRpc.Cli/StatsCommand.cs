@@ -28,7 +28,7 @@ internal static class StatsCommand
                 Ipv4Endpoint? named = result.GetValue(node) is { } text ? CommonOptions.ParseEndpoint(text) : null;
                 await using var dht = await client.ConnectAsync(result, stop, named).ConfigureAwait(false);
                 var warehouses = new WarehouseClient(dht);
-                var at = named ?? (await WarehouseCommand.FastestAsync(warehouses, stop).ConfigureAwait(false)).Peer.Endpoint;
+                var at = named ?? await WarehouseCommand.FastestAsync(warehouses, stop).ConfigureAwait(false);
                 NodeInfo? info;
                 try
                 {

@@ -109,13 +109,16 @@ internal static partial class WarehouseCommand
                 using var me = await SignerAsync(result, unsigned, identity).ConfigureAwait(false);
                 await using var dht = await client.ConnectAsync(result, stop, named).ConfigureAwait(false);
                 var warehouses = new WarehouseClient(dht);
-                IReadOnlyList<Ipv4Endpoint> targets = named is { } one
-                    ? [one]
-                    : (await warehouses.FindWarehousesAsync(WarehouseClient.TargetOf(k), stop).ConfigureAwait(false)).OrderBy(c => c.Rtt).Select(c => c.Peer.Endpoint).ToList();
                 var sequence = me is null ? 0 : (await ReadForSequenceAsync(warehouses, k, named, 3, stop).ConfigureAwait(false)).NextSequence(DateTimeOffset.UtcNow);
-                var outcomes = await Task.WhenAll(targets.Select(async t => (Node: t, Outcome: await TryDeleteAsync(warehouses, me, sequence, k, t, stop).ConfigureAwait(false)))).ConfigureAwait(false);
-                var deleted = outcomes.Where(o => o.Outcome == "deleted").Select(o => o.Node).ToList();
-                var refusals = outcomes.Select(o => o.Outcome).Where(o => o is not ("deleted" or "not-found")).ToList();
+                var outcomes = named is { } one
+                    ? [me is null
+                        ? await warehouses.DeleteFromAsync(k, one, stop).ConfigureAwait(false)
+                        : await warehouses.DeleteSignedFromAsync(me.Key, k, sequence, one, stop).ConfigureAwait(false)]
+                    : (me is null
+                        ? await warehouses.DeleteAsync(k, stop).ConfigureAwait(false)
+                        : await warehouses.DeleteSignedAsync(me.Key, k, sequence, stop).ConfigureAwait(false)).Outcomes;
+                var deleted = outcomes.Where(o => o.Status == WarehouseDeleteStatus.Deleted).Select(o => o.Warehouse).ToList();
+                var refusals = outcomes.Where(o => o.IsFailure).Select(o => o.Reason!).ToList();
                 if (deleted.Count == 0 && refusals.Count > 0)
                 {
                     throw new CliException(refusals[0]);
@@ -191,20 +194,5 @@ internal static partial class WarehouseCommand
 
         var unknown = signed && stored.Failures.All(f => f.EndsWith($"(error {ErrorCodes.UnknownCommand}).", StringComparison.Ordinal));
         return $"No warehouse stored '{key}': {stored.Failures[0]}" + (unknown ? " These warehouses do not know signed items; --unsigned stores the study's kind." : "");
-    }
-
-    /// <summary>"deleted", "not-found", or why the warehouse refused or did not answer.</summary>
-    private static async Task<string> TryDeleteAsync(WarehouseClient warehouses, Identity? me, ulong sequence, string key, Ipv4Endpoint at, CancellationToken stop)
-    {
-        try
-        {
-            return me is null
-                ? await warehouses.DeleteFromAsync(key, at, stop).ConfigureAwait(false)
-                : await warehouses.DeleteSignedFromAsync(me.Key, key, sequence, at, stop).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is DhtException or StorageRefusedException)
-        {
-            return e.Message;
-        }
     }
 }

@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using DhtRpc.Wire;
 using DhtRpc.Storage.Client;
 using DhtRpc.Storage.Protocol;
@@ -40,22 +38,11 @@ internal static partial class WarehouseCommand
                 var named = NamedNode(result, node);
                 await using var dht = await client.ConnectAsync(result, stop, named).ConfigureAwait(false);
                 var warehouses = new WarehouseClient(dht);
-                IReadOnlyList<Ipv4Endpoint> targets;
-                if (named is { } one)
-                {
-                    targets = [one];
-                }
-                else if (result.GetValue(all))
-                {
-                    targets = await DiscoverAsync(dht, warehouses, stop).ConfigureAwait(false);
-                }
-                else
-                {
-                    targets = [(await FastestAsync(warehouses, stop).ConfigureAwait(false)).Peer.Endpoint];
-                }
-
-                var inventories = await Task.WhenAll(targets.Select(async t => (Node: t, Items: await TryListAsync(warehouses, t, stop).ConfigureAwait(false)))).ConfigureAwait(false);
-                var answered = inventories.Where(i => i.Items is not null).Select(i => (i.Node, Items: i.Items!)).ToList();
+                var answered = named is { } one
+                    ? await warehouses.ListEachAsync([one], stop).ConfigureAwait(false)
+                    : result.GetValue(all)
+                        ? await warehouses.ListAllAsync(stop).ConfigureAwait(false)
+                        : await warehouses.ListEachAsync([await FastestAsync(warehouses, stop).ConfigureAwait(false)], stop).ConfigureAwait(false);
                 if (answered.Count == 0)
                 {
                     throw new CliException(named is { } n ? $"{n} did not answer as a warehouse." : "No warehouse answered.");
@@ -106,42 +93,11 @@ internal static partial class WarehouseCommand
         return command;
     }
 
-    /// <summary>Warehouses found by two lookups toward random targets, plus our routing table.</summary>
-    internal static async Task<IReadOnlyList<Ipv4Endpoint>> DiscoverAsync(DhtNode dht, WarehouseClient warehouses, CancellationToken stop)
-    {
-        var found = new HashSet<Ipv4Endpoint>();
-        var query = dht.Query(NodeId.Random(), StorageCommands.WarehouseStore);
-        await foreach (var reply in query.WithCancellation(stop).ConfigureAwait(false))
-        {
-            if (reply.Error == 0 && reply.Token is not null)
-            {
-                found.Add(reply.From.Endpoint);
-            }
-        }
+    /// <summary>The warehouse that answered a lookup fastest; one sentence when the lookup found none.</summary>
+    internal static async Task<Ipv4Endpoint> FastestAsync(WarehouseClient warehouses, CancellationToken stop) =>
+        (await warehouses.FindFastestWarehouseAsync(stop).ConfigureAwait(false))?.Peer.Endpoint ?? throw new CliException("A lookup found no warehouse.");
 
-        var walk = dht.FindNode(NodeId.Random());
-        await foreach (var reply in walk.WithCancellation(stop).ConfigureAwait(false))
-        {
-            found.Add(reply.From.Endpoint);
-        }
-
-        foreach (var candidate in await warehouses.FindWarehousesAsync(NodeId.Random(), stop).ConfigureAwait(false))
-        {
-            found.Add(candidate.Peer.Endpoint);
-        }
-
-        found.UnionWith(await dht.GetNodesAsync().ConfigureAwait(false));
-        return found.OrderBy(e => e.Address).ThenBy(e => e.Port).ToList();
-    }
-
-    /// <summary>The warehouse that answered a lookup fastest.</summary>
-    internal static async Task<WarehouseCandidate> FastestAsync(WarehouseClient warehouses, CancellationToken stop)
-    {
-        var candidates = await warehouses.FindWarehousesAsync(NodeId.Random(), stop).ConfigureAwait(false);
-        return candidates.OrderBy(c => c.Rtt).FirstOrDefault() ?? throw new CliException("A lookup found no warehouse.");
-    }
-
-    private static void PrintInventories(List<(Ipv4Endpoint Node, IReadOnlyList<InventoryItem> Items)> inventories, bool json)
+    private static void PrintInventories(IReadOnlyList<WarehouseInventory> inventories, bool json)
     {
         if (json)
         {
@@ -151,7 +107,7 @@ internal static partial class WarehouseCommand
 
         var table = Ui.NewTable("Warehouse", "Location", "Key", "Preview", "Size", "Reads", "Stored");
         var items = 0;
-        foreach (var (at, list) in inventories.OrderBy(i => i.Node.Address).ThenBy(i => i.Node.Port))
+        foreach (var (at, list) in inventories.OrderBy(i => i.Warehouse.Address).ThenBy(i => i.Warehouse.Port))
         {
             foreach (var item in list)
             {
@@ -166,18 +122,6 @@ internal static partial class WarehouseCommand
         }
 
         Console.WriteLine($"{items} item{(items == 1 ? "" : "s")} on {inventories.Count} warehouse{(inventories.Count == 1 ? "" : "s")}");
-    }
-
-    private static async Task<IReadOnlyList<InventoryItem>?> TryListAsync(WarehouseClient warehouses, Ipv4Endpoint at, CancellationToken stop)
-    {
-        try
-        {
-            return await warehouses.ListAsync(at, stop).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is DhtException or StorageRefusedException or JsonException)
-        {
-            return null;
-        }
     }
 
     private static (Command Command, ClientOptions Client, Option<string?> Node) Verb(string name, string description, params Argument[] arguments)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DhtRpc.Storage.Client;
 using DhtRpc.Storage.Protocol;
 using DhtRpc.Wire;
 
@@ -32,7 +33,7 @@ internal static class WarehouseJsonOutput
     });
 
     /// <summary>[{"node", "items": [inventory items as the LIST reply carries them]}].</summary>
-    public static void Inventories(IReadOnlyList<(Ipv4Endpoint Node, IReadOnlyList<InventoryItem> Items)> inventories) => JsonLine.Print(w =>
+    public static void Inventories(IReadOnlyList<WarehouseInventory> inventories) => JsonLine.Print(w =>
     {
         w.WriteStartArray();
         foreach (var (node, items) in inventories)

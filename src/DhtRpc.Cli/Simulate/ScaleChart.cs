@@ -29,7 +29,9 @@ internal static class ScaleChart
     ];
 
     /// <summary>The chart as a PNG file of two <see cref="PanelWidth"/> by <see cref="PanelHeight"/> panels.</summary>
+    /// <param name="points">The measured points, one per network size and share of nodes gone.</param>
     /// <param name="tables">Routing-table mode of the runs shown (converged or joined), named in the titles.</param>
+    /// <param name="k">The bucket size the runs used, for the expected-hops curve.</param>
     public static byte[] RenderPng(IReadOnlyList<ChartPoint> points, string tables, int k = 20)
     {
         ArgumentNullException.ThrowIfNull(points);

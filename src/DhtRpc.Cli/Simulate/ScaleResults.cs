@@ -35,6 +35,14 @@ internal sealed record ScaleOptions
 }
 
 /// <summary>What building the network cost.</summary>
+/// <param name="Nodes">Nodes in the network.</param>
+/// <param name="Waves">Waves of joins it took (each wave joins at once, up to <see cref="ScaleOptions.MaxWave"/>).</param>
+/// <param name="Wall">Real time the build took.</param>
+/// <param name="VirtualTime">Simulated time the build took.</param>
+/// <param name="Datagrams">Datagrams sent in the whole network during the build.</param>
+/// <param name="ManagedBytes">What the managed heap grew by during the build.</param>
+/// <param name="WorkingSetBytes">What the process working set grew by during the build.</param>
+/// <param name="MeanTableSize">Entries per routing table, on average, once the build ended (after converging the tables when asked).</param>
 /// <param name="Joined">The tables as the joins left them.</param>
 /// <param name="Tables">The tables the lookups start from (converged when <see cref="ScaleOptions.ConvergeTables"/>).</param>
 internal sealed record ScaleBuild(int Nodes, int Waves, TimeSpan Wall, TimeSpan VirtualTime, long Datagrams, long ManagedBytes, long WorkingSetBytes, double MeanTableSize, TableFill Joined, TableFill Tables)
@@ -55,9 +63,19 @@ internal sealed record TableFill(double MeanEntries, double MeanConverged, doubl
 }
 
 /// <summary>Lookups measured with a share of the nodes offline.</summary>
-/// <param name="Hops">Referral depth of the closest reply: 1 = a node from the origin's own table answered it.</param>
-/// <param name="Requests">Nodes the lookup asked (replies plus timeouts).</param>
-/// <param name="Datagrams">Every datagram sent in the whole network while the lookup ran (requests, replies, retries and any background traffic).</param>
+/// <param name="Nodes">Nodes in the network, offline ones included.</param>
+/// <param name="Gone">Share of the nodes taken offline before the lookups, from 0 to 1.</param>
+/// <param name="Lookups">Lookups run.</param>
+/// <param name="SuccessRate">Share of the lookups, each for a live node's id, whose closest reply came from that node.</param>
+/// <param name="MeanHops">Mean referral depth of the closest reply: 1 = a node from the origin's own table answered it.</param>
+/// <param name="MedianHops">Median of that depth.</param>
+/// <param name="P90Hops">90th percentile of that depth.</param>
+/// <param name="MeanRequests">Nodes a lookup asked, on average (replies plus timeouts).</param>
+/// <param name="MeanDatagrams">Datagrams sent in the whole network while a lookup ran, on average (requests, replies, retries and any background traffic).</param>
+/// <param name="ExpectedHops">The depth Kademlia's analysis predicts for this many nodes: log2(N)/log2(2k).</param>
+/// <param name="Wall">Real time the lookups took.</param>
+/// <param name="VirtualTime">Simulated time the lookups took.</param>
+/// <param name="PeakWorkingSetBytes">The process's peak working set so far, read after the lookups.</param>
 internal sealed record ScaleRow(
     int Nodes,
     double Gone,

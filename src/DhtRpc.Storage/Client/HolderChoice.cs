@@ -3,10 +3,11 @@ using DhtRpc.Limits;
 namespace DhtRpc.Storage.Client;
 
 /// <summary>
-/// Which of the warehouses closest to a target get a store: the closest, but at most one per /24 among
+/// Which warehouses a client turns to. A store goes to the closest, but at most one per /24 among
 /// the addresses the node's limits hold, so that one operator with many ports (or one subnet) cannot take
 /// every replica of an item. When there are fewer distinct subnets than replicas, the rest are taken in
-/// order: a replica on a shared subnet is better than none.
+/// order: a replica on a shared subnet is better than none. A request any one warehouse can answer goes
+/// to the one that answered fastest.
 /// </summary>
 public static class HolderChoice
 {
@@ -39,5 +40,22 @@ public static class HolderChoice
 
         chosen.AddRange(passedOver.Take(count - chosen.Count));
         return chosen;
+    }
+
+    /// <summary>The candidate that answered fastest (lowest round-trip time), the closer one on a tie; null when there is none.</summary>
+    /// <param name="closestFirst">Candidates, closest to the target first.</param>
+    public static WarehouseCandidate? Fastest(IReadOnlyList<WarehouseCandidate> closestFirst)
+    {
+        ArgumentNullException.ThrowIfNull(closestFirst);
+        WarehouseCandidate? fastest = null;
+        foreach (var candidate in closestFirst)
+        {
+            if (fastest is null || candidate.Rtt < fastest.Rtt)
+            {
+                fastest = candidate;
+            }
+        }
+
+        return fastest;
     }
 }

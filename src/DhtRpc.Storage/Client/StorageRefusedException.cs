@@ -26,7 +26,7 @@ public sealed class StorageRefusedException : StorageException
 
     /// <summary>The refusal <paramref name="node"/> sent: error <paramref name="code"/> (see <see cref="StorageErrors"/>).</summary>
     public StorageRefusedException(ulong code, Ipv4Endpoint node)
-        : base(StorageErrorCode.Refused, $"{node} refused: {StorageErrors.Describe(code)} (error {code}).", null)
+        : base(StorageErrorCode.Refused, Describe(code, node), null)
     {
         Code = code;
         Node = node;
@@ -38,4 +38,7 @@ public sealed class StorageRefusedException : StorageException
 
     /// <summary>The node that refused.</summary>
     public Ipv4Endpoint Node { get; }
+
+    /// <summary>The one sentence that says <paramref name="node"/> refused with <paramref name="code"/>.</summary>
+    internal static string Describe(ulong code, Ipv4Endpoint node) => $"{node} refused: {StorageErrors.Describe(code)} (error {code}).";
 }

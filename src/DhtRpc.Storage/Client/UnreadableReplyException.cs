@@ -25,11 +25,15 @@ public sealed class UnreadableReplyException : StorageException
 
     /// <summary>What <paramref name="node"/> answered to <paramref name="command"/> could not be read.</summary>
     public UnreadableReplyException(Ipv4Endpoint node, string command)
-        : base(StorageErrorCode.UnreadableReply, $"{node} answered {command} in a format this client does not read; it may run another warehouse protocol.", null)
+        : base(StorageErrorCode.UnreadableReply, Describe(node, command), null)
     {
         Node = node;
     }
 
     /// <summary>The node whose reply could not be read.</summary>
     public Ipv4Endpoint? Node { get; }
+
+    /// <summary>The one sentence that says what <paramref name="node"/> answered to <paramref name="command"/> could not be read.</summary>
+    internal static string Describe(Ipv4Endpoint node, string command) =>
+        $"{node} answered {command} in a format this client does not read; it may run another warehouse protocol.";
 }

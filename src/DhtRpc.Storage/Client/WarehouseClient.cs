@@ -35,17 +35,6 @@ public sealed partial class WarehouseClient
     /// <summary>The target an item is stored under: SHA-256 of the UTF-8 bytes of <paramref name="key"/>.</summary>
     public static NodeId TargetOf(string key) => NodeId.Read(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
-    /// <summary>Warehouses near <paramref name="target"/> that answer STORE's query phase with a token, closest first.</summary>
-    public async Task<IReadOnlyList<WarehouseCandidate>> FindWarehousesAsync(NodeId target, CancellationToken cancellationToken = default)
-    {
-        var query = Node.Query(target, StorageCommands.WarehouseStore);
-        await query.ToListAsync(cancellationToken).ConfigureAwait(true);
-        return query.ClosestReplies
-            .Where(r => r.Token is not null && r.Error == 0)
-            .Select(r => new WarehouseCandidate(r.From, r.Token!, r.Rtt))
-            .ToList();
-    }
-
     /// <summary>Stores on the <paramref name="redundancy"/> warehouses closest to sha256(<paramref name="key"/>).</summary>
     public async Task<WarehouseStoreResult> StoreAsync(string key, byte[] value, int redundancy = 3, CancellationToken cancellationToken = default)
     {
@@ -115,27 +104,6 @@ public sealed partial class WarehouseClient
         }
 
         return items;
-    }
-
-    /// <summary>Deletes the item from one warehouse: "deleted" or "not-found"; throws if refused.</summary>
-    public async Task<string> DeleteFromAsync(string key, Ipv4Endpoint warehouse, CancellationToken cancellationToken = default)
-    {
-        var target = TargetOf(key);
-        var candidate = await AskTokenAsync(target, warehouse, cancellationToken).ConfigureAwait(true);
-        var reply = await Node.RequestAsync(new DhtRequest(StorageCommands.WarehouseDelete, target, null, candidate.Token), warehouse, cancellationToken: cancellationToken).ConfigureAwait(true);
-        ThrowIfError(reply);
-        return reply.Value is { } value ? Encoding.UTF8.GetString(value) : "";
-    }
-
-    /// <summary>Deletes an owner-signed item from one warehouse.</summary>
-    public async Task<string> DeleteSignedFromAsync(Key owner, string key, ulong sequence, Ipv4Endpoint warehouse, CancellationToken cancellationToken = default)
-    {
-        var target = TargetOf(key);
-        var candidate = await AskTokenAsync(target, warehouse, cancellationToken).ConfigureAwait(true);
-        var envelope = SignedEnvelope.Create(owner, SignedEnvelope.Purpose.Delete, target, sequence, []);
-        var reply = await Node.RequestAsync(new DhtRequest(StorageCommands.WarehouseDeleteSigned, target, envelope, candidate.Token), warehouse, cancellationToken: cancellationToken).ConfigureAwait(true);
-        ThrowIfError(reply);
-        return reply.Value is { } value ? Encoding.UTF8.GetString(value) : "";
     }
 
     /// <summary>Access statistics of a key from every warehouse a lookup finds holding it.</summary>

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using DhtRpc.Crypto;
 using DhtRpc.Rpc;
@@ -45,36 +43,12 @@ internal sealed class BootstrapResolver
                 }
             }
 
-            endpoint ??= await LookupAsync(entry, cancellationToken).ConfigureAwait(true);
+            // An unresolvable entry is skipped, as dht-rpc does.
+            endpoint ??= await entry.ResolveAsync(cancellationToken).ConfigureAwait(true);
             if (endpoint is { } resolved)
             {
                 yield return new DhtPeer(resolved, Blake2b.NodeIdOf(resolved));
             }
-        }
-    }
-
-    private static async Task<Ipv4Endpoint?> LookupAsync(BootstrapEntry entry, CancellationToken cancellationToken)
-    {
-        var host = entry.LookupHost;
-        if (Ipv4Endpoint.TryParseHost(host, out var address))
-        {
-            return new Ipv4Endpoint(address, (ushort)entry.Port);
-        }
-
-        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            return Ipv4Endpoint.Loopback(entry.Port);
-        }
-
-        try
-        {
-            var addresses = await Dns.GetHostAddressesAsync(host, AddressFamily.InterNetwork, cancellationToken).ConfigureAwait(true);
-            return addresses.Length == 0 ? null : Ipv4Endpoint.FromIPEndPoint(new IPEndPoint(addresses[0], entry.Port));
-        }
-        catch (SocketException)
-        {
-            // An unresolvable bootstrap entry is skipped, as dht-rpc does.
-            return null;
         }
     }
 }

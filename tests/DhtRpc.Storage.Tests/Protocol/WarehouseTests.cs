@@ -61,9 +61,9 @@ public sealed class WarehouseTests
         Assert.Equal([warehouse], stats.Holders.Select(h => h.Node));
 
         // 5. Delete, then not-found.
-        Assert.Equal("deleted", swarm.Run(() => client.DeleteFromAsync("session", warehouse)));
+        Assert.Equal(WarehouseDeleteStatus.Deleted, swarm.Run(() => client.DeleteFromAsync("session", warehouse)).Status);
         Assert.Null(swarm.Run(() => client.GetFromAsync("session", warehouse)));
-        Assert.Equal("not-found", swarm.Run(() => client.DeleteFromAsync("session", warehouse)));
+        Assert.Equal(WarehouseDeleteStatus.NotFound, swarm.Run(() => client.DeleteFromAsync("session", warehouse)).Status);
 
         // 6. A missing key is an empty reply, not an error.
         Assert.Null(swarm.Run(() => client.GetFromAsync("never-stored", warehouse)));
@@ -116,13 +116,14 @@ public sealed class WarehouseTests
         var other = new WarehouseClient(ClientOn(swarm, "127.0.0.3", warehouse));
 
         swarm.Run(() => storer.StoreOnAsync("doc", "mine"u8.ToArray(), warehouse));
-        var refused = Assert.Throws<StorageRefusedException>(() => swarm.Run(() => other.DeleteFromAsync("doc", warehouse)));
-        Assert.Equal(StorageErrors.NotOwner, refused.Code);
+        var refused = swarm.Run(() => other.DeleteFromAsync("doc", warehouse));
+        Assert.Equal((WarehouseDeleteStatus.Refused, StorageErrors.NotOwner), (refused.Status, refused.ErrorCode));
+        Assert.Equal($"{warehouse} refused: {StorageErrors.Describe(StorageErrors.NotOwner)} (error {StorageErrors.NotOwner}).", refused.Reason);
         Assert.NotNull(swarm.Run(() => storer.GetFromAsync("doc", warehouse)));
 
         // Overwriting from the other host is refused too; the storer may delete.
         Assert.Empty(swarm.Run(() => other.StoreOnAsync("doc", "theirs"u8.ToArray(), warehouse)).StoredOn);
-        Assert.Equal("deleted", swarm.Run(() => storer.DeleteFromAsync("doc", warehouse)));
+        Assert.Equal(WarehouseDeleteStatus.Deleted, swarm.Run(() => storer.DeleteFromAsync("doc", warehouse)).Status);
     }
 
     [Fact]
@@ -138,15 +139,15 @@ public sealed class WarehouseTests
         var warehouse = stored.StoredOn[0];
 
         // Unsigned delete from the very same host is refused: the item belongs to a key, not an IP.
-        Assert.Equal(StorageErrors.NotOwner, Assert.Throws<StorageRefusedException>(() => swarm.Run(() => client.DeleteFromAsync("profile", warehouse))).Code);
+        Assert.Equal(StorageErrors.NotOwner, swarm.Run(() => client.DeleteFromAsync("profile", warehouse)).ErrorCode);
 
         // Another key cannot update or delete; an old sequence is refused; the owner can do both.
         Assert.Empty(swarm.Run(() => client.StoreSignedAsync(stranger, "profile", "evil"u8.ToArray(), sequence: 9)).StoredOn);
         Assert.Empty(swarm.Run(() => client.StoreSignedAsync(owner, "profile", "old"u8.ToArray(), sequence: 1)).StoredOn);
         Assert.Equal(3, swarm.Run(() => client.StoreSignedAsync(owner, "profile", "v2"u8.ToArray(), sequence: 2)).StoredOn.Count);
         Assert.Equal("v2", Encoding.UTF8.GetString(swarm.Run(() => client.GetFromAsync("profile", warehouse))!));
-        Assert.Equal(StorageErrors.NotOwner, Assert.Throws<StorageRefusedException>(() => swarm.Run(() => client.DeleteSignedFromAsync(stranger, "profile", 3, warehouse))).Code);
-        Assert.Equal("deleted", swarm.Run(() => client.DeleteSignedFromAsync(owner, "profile", 3, warehouse)));
+        Assert.Equal(StorageErrors.NotOwner, swarm.Run(() => client.DeleteSignedFromAsync(stranger, "profile", 3, warehouse)).ErrorCode);
+        Assert.Equal(WarehouseDeleteStatus.Deleted, swarm.Run(() => client.DeleteSignedFromAsync(owner, "profile", 3, warehouse)).Status);
         Assert.True(storage.Sum(s => s.Stats.Refused(StorageErrors.NotOwner)) >= 3);
     }
 
