@@ -21,7 +21,7 @@ internal sealed class DhtHostOptionsValidator : IValidateOptions<DhtHostOptions>
 
         foreach (var entry in options.Bootstrap)
         {
-            if (!LooksLikeHostPort(entry))
+            if (!BootstrapEntry.TryParse(entry, out _))
             {
                 problems.Add($"Dht:Bootstrap entry '{entry}' is not host:port (or a bare port).");
             }
@@ -43,13 +43,6 @@ internal sealed class DhtHostOptionsValidator : IValidateOptions<DhtHostOptions>
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-    }
-
-    private static bool LooksLikeHostPort(string entry)
-    {
-        var colon = entry.LastIndexOf(':');
-        var port = colon < 0 ? entry : entry[(colon + 1)..];
-        return (colon != 0) && int.TryParse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) && number is > 0 and <= 65535;
     }
 }
 

@@ -41,7 +41,7 @@ public sealed class StorageMetricsTests
         Assert.True(refusal.Has((StorageMetrics.NameTag, "VALUE_TOO_LARGE")));
         Assert.Equal(0, metrics.Value(StorageMetrics.QueueLength));
 
-        Assert.Equal("deleted", await client.DeleteFromAsync("small", warehouse, ct));
+        Assert.Equal(WarehouseDeleteStatus.Deleted, (await client.DeleteFromAsync("small", warehouse, ct)).Status);
         await storage.RepublishAsync(ct);
 
         metrics.Collect();
