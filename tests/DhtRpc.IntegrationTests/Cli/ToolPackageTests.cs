@@ -47,6 +47,22 @@ public sealed class ToolPackageTests : IDisposable
         Assert.True(demo.ExitCode == 0, demo.ToString());
         Assert.Contains(CliStorageTests.SampleHash, demo.StandardOutput, StringComparison.Ordinal);
         Assert.Contains(CliStorageTests.Lines(demo.StandardOutput), l => l.StartsWith("success:", StringComparison.Ordinal));
+
+        // The installed tool runs a node with its HTTP API.
+        var dht = Path.Combine(Tools, "dht");
+        await using var boot = DhtCliProcess.StartProgram(dht, "bootstrap", "--host", "127.0.0.1", "--port", "0");
+        var bootstrap = (await boot.WaitForLineAsync(l => l.StartsWith("bootstrap listening on ", StringComparison.Ordinal), TimeSpan.FromSeconds(60))).Split(' ')[3];
+        await using var node = DhtCliProcess.StartProgram(dht, "node", "--host", "127.0.0.1", "--bootstrap", bootstrap, "--http", "0");
+        var http = (await node.WaitForLineAsync(l => l.StartsWith("http http://127.0.0.1:", StringComparison.Ordinal), TimeSpan.FromSeconds(60))).Split(' ')[1];
+        await node.WaitForLineAsync(l => l.StartsWith("ready ", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        using (var client = new HttpClient())
+        {
+            using var health = await client.GetAsync(new Uri(http + "/health"), TestContext.Current.CancellationToken);
+            Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+        }
+
+        Assert.Equal(0, await node.SignalAsync("INT", TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, await boot.TerminateAsync(TimeSpan.FromSeconds(30)));
     }
 
     public void Dispose()
@@ -78,7 +94,11 @@ public sealed class ToolPackageTests : IDisposable
 
         // A framework-dependent tool: it runs on any .NET 10 runtime, not only the packing machine's newest patch.
         using var runtimeConfig = zip.GetEntry("tools/net10.0/any/dht.runtimeconfig.json")!.Open();
-        Assert.Equal("10.0.0", (string?)JsonNode.Parse(runtimeConfig)!["runtimeOptions"]!["framework"]!["version"]);
+        // The CLI hosts the HTTP API, so it names ASP.NET Core's shared framework beside .NET's.
+        var options = JsonNode.Parse(runtimeConfig)!["runtimeOptions"]!;
+        var frameworks = options["frameworks"]?.AsArray().Select(f => f!) ?? [options["framework"]!];
+        Assert.Contains("Microsoft.AspNetCore.App", frameworks.Select(f => (string?)f["name"]));
+        Assert.All(frameworks, f => Assert.Equal("10.0.0", (string?)f["version"]));
     }
 
     private static Task<ProcessResult> Dotnet(TimeSpan timeout, params string[] arguments) =>
