@@ -32,18 +32,7 @@ internal sealed class ContentEndpoints : IDisposable
 
     public async Task GetAsync(HttpContext context, DhtNodeService service)
     {
-        if (!await AdmitAsync(context).ConfigureAwait(false))
-        {
-            return;
-        }
-
-        if (ParseKey(context) is not { } key)
-        {
-            await BadKeyAsync(context).ConfigureAwait(false);
-            return;
-        }
-
-        if (!await Running.CheckJoinedAsync(context, service).ConfigureAwait(false))
+        if (await AcceptAsync(context, service).ConfigureAwait(false) is not { } key)
         {
             return;
         }
@@ -84,18 +73,7 @@ internal sealed class ContentEndpoints : IDisposable
 
     public async Task PutAsync(HttpContext context, DhtNodeService service)
     {
-        if (!await AdmitAsync(context).ConfigureAwait(false))
-        {
-            return;
-        }
-
-        if (ParseKey(context) is not { } key)
-        {
-            await BadKeyAsync(context).ConfigureAwait(false);
-            return;
-        }
-
-        if (!await Running.CheckJoinedAsync(context, service).ConfigureAwait(false))
+        if (await AcceptAsync(context, service).ConfigureAwait(false) is not { } key)
         {
             return;
         }
@@ -173,6 +151,23 @@ internal sealed class ContentEndpoints : IDisposable
         }
 
         return buffer.ToArray();
+    }
+
+    /// <summary>The content key of a request within its address's rate, naming a hash, to a joined node; else null, answered.</summary>
+    private async Task<NodeId?> AcceptAsync(HttpContext context, DhtNodeService service)
+    {
+        if (!await AdmitAsync(context).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        if (ParseKey(context) is not { } key)
+        {
+            await BadKeyAsync(context).ConfigureAwait(false);
+            return null;
+        }
+
+        return await Running.CheckJoinedAsync(context, service).ConfigureAwait(false) ? key : null;
     }
 
     private static NodeId? ParseKey(HttpContext context) =>
