@@ -26,7 +26,7 @@ public sealed class CliShutdownTests
                 await using var network = DhtCliProcess.Start("network", "--nodes", "6", "--bootstrap", bootstrap, "--host", "127.0.0.1");
                 await network.WaitForLineAsync(l => l.StartsWith("ready", StringComparison.Ordinal), StartLimit);
 
-                var first = DhtCliProcess.Start("node", "--host", "127.0.0.1", "--port", nodePort, "--bootstrap", bootstrap, "--data", data, "--http", "0");
+                var first = DhtCliProcess.StartInteractive("node", "--host", "127.0.0.1", "--port", nodePort, "--bootstrap", bootstrap, "--data", data, "--http", "0");
                 await using (first)
                 {
                     var http = (await first.WaitForLineAsync(l => l.StartsWith("http http://127.0.0.1:", StringComparison.Ordinal), StartLimit)).Split(' ')[1];
@@ -52,7 +52,7 @@ public sealed class CliShutdownTests
                 Assert.False(File.Exists(Path.Combine(data, "store.db-wal")), "SIGINT left store.db-wal: the store was not closed");
                 Assert.Equal(0, await boot.TerminateAsync(Limit));
 
-                var second = DhtCliProcess.Start("node", "--host", "127.0.0.1", "--port", nodePort, "--bootstrap", bootstrap, "--data", data, "--verbose");
+                var second = DhtCliProcess.StartInteractive("node", "--host", "127.0.0.1", "--port", nodePort, "--bootstrap", bootstrap, "--data", data, "--verbose");
                 await using (second)
                 {
                     await second.WaitForLineAsync(l => l.StartsWith($"ready {nodeAddress} id ", StringComparison.Ordinal), StartLimit);

@@ -112,6 +112,17 @@ internal sealed class DhtCliProcess : IAsyncDisposable
 
     public static DhtCliProcess Start(params string[] arguments) => StartProgram(DhtCli.DotnetHost, [DhtCli.DllPath, .. arguments]);
 
+    /// <summary>
+    /// Starts `dht` as a terminal would, with SIGINT at its default disposition: a test runner started
+    /// in the background of a script inherits SIGINT ignored, and so would every child it starts.
+    /// The wrapper resets it and execs, so the process id is the dht process's own.
+    /// </summary>
+    public static DhtCliProcess StartInteractive(params string[] arguments) => StartProgramInteractive(DhtCli.DotnetHost, [DhtCli.DllPath, .. arguments]);
+
+    /// <summary>As <see cref="StartInteractive"/>, for another program (the installed tool).</summary>
+    public static DhtCliProcess StartProgramInteractive(string program, params string[] arguments) =>
+        StartProgram("python3", ["-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])", program, .. arguments]);
+
     /// <summary>Starts <paramref name="program"/> (for example the native `dht` executable) with <paramref name="arguments"/>.</summary>
     public static DhtCliProcess StartProgram(string program, params string[] arguments)
     {

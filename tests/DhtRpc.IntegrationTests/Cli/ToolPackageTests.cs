@@ -52,7 +52,7 @@ public sealed class ToolPackageTests : IDisposable
         var dht = Path.Combine(Tools, "dht");
         await using var boot = DhtCliProcess.StartProgram(dht, "bootstrap", "--host", "127.0.0.1", "--port", "0");
         var bootstrap = (await boot.WaitForLineAsync(l => l.StartsWith("bootstrap listening on ", StringComparison.Ordinal), TimeSpan.FromSeconds(60))).Split(' ')[3];
-        await using var node = DhtCliProcess.StartProgram(dht, "node", "--host", "127.0.0.1", "--bootstrap", bootstrap, "--http", "0");
+        await using var node = DhtCliProcess.StartProgramInteractive(dht, "node", "--host", "127.0.0.1", "--bootstrap", bootstrap, "--http", "0");
         var http = (await node.WaitForLineAsync(l => l.StartsWith("http http://127.0.0.1:", StringComparison.Ordinal), TimeSpan.FromSeconds(60))).Split(' ')[1];
         await node.WaitForLineAsync(l => l.StartsWith("ready ", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
         using (var client = new HttpClient())
