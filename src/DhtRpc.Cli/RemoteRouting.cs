@@ -8,27 +8,8 @@ internal static class RemoteRouting
 {
     public static async Task<int> PrintAsync(string address, bool json, CancellationToken stop)
     {
-        var url = address.StartsWith("http://", StringComparison.Ordinal) || address.StartsWith("https://", StringComparison.Ordinal)
-            ? address.TrimEnd('/')
-            : ServiceHost.HttpUrlOf(address);
-        if (!Uri.TryCreate(url + "/routing", UriKind.Absolute, out var uri))
-        {
-            throw new UsageException($"--http '{address}' is not a URL or HOST:PORT.");
-        }
-
-        string body;
-        using (var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
-        {
-            try
-            {
-                body = await client.GetStringAsync(uri, stop).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                throw new CliException($"Could not read {uri}: {e.Message}");
-            }
-        }
-
+        var url = NodeHttpApi.BaseUrl(address);
+        var body = await NodeHttpApi.GetAsync(address, "/routing", stop).ConfigureAwait(false);
         if (json)
         {
             Console.WriteLine(body);

@@ -17,14 +17,21 @@ internal static class StatsCommand
     {
         var client = new ClientOptions();
         var node = CommonOptions.Node();
+        var http = new Option<string?>("--http") { Description = "Show a running node's request, socket, limit and storage counters instead, read from its HTTP API (URL or HOST:PORT of `dht node --http`)." };
         var command = new Command("stats", "Show a node's counters: storage analytics and what it dropped, refused or limited (--node, any node kind; else the fastest warehouse found).")
         {
             node,
+            http,
         };
         client.AddTo(command);
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
             async stop =>
             {
+                if (result.GetValue(http) is { } remote)
+                {
+                    return await RemoteStats.PrintAsync(remote, result.GetValue(client.Json), stop).ConfigureAwait(false);
+                }
+
                 Ipv4Endpoint? named = result.GetValue(node) is { } text ? CommonOptions.ParseEndpoint(text) : null;
                 await using var dht = await client.ConnectAsync(result, stop, named).ConfigureAwait(false);
                 var warehouses = new WarehouseClient(dht);

@@ -45,6 +45,20 @@ public sealed class CliShutdownTests
                         Assert.True(table.RootElement.GetProperty("size").GetInt32() >= 1, routing.StandardOutput);
                     }
 
+                    var stats = await DhtCli.RunAsync(Limit, "stats", "--http", http, "--json");
+                    Assert.True(stats.ExitCode == 0, stats.ToString());
+                    using (var counters = JsonDocument.Parse(stats.StandardOutput))
+                    {
+                        Assert.True(counters.RootElement.GetProperty("requests").GetProperty("responses").GetInt64() >= 1, stats.StandardOutput);
+                        Assert.True(counters.RootElement.TryGetProperty("storage", out _), stats.StandardOutput);
+                    }
+
+                    var shown = await DhtCli.RunAsync(Limit, "stats", "--http", http);
+                    Assert.True(shown.ExitCode == 0, shown.ToString());
+                    Assert.Contains(nodeAddress, shown.StandardOutput, StringComparison.Ordinal);
+                    Assert.Contains("requests responses", shown.StandardOutput, StringComparison.Ordinal);
+                    Assert.Contains("storage stored", shown.StandardOutput, StringComparison.Ordinal);
+
                     Assert.Equal(0, await first.SignalAsync("INT", Limit));
                     Assert.Contains("shutting down", first.Output, StringComparison.Ordinal);
                 }
