@@ -89,11 +89,4 @@ public sealed class HostedNodeTests
         Assert.NotEqual(0, service.Node.ServerEndpoint!.Value.Port);
         await host.StopAsync(Stop);
     }
-
-    private sealed class TempDirectory : IDisposable
-    {
-        public string Path { get; } = Directory.CreateTempSubdirectory("dht-hosted-").FullName;
-
-        public void Dispose() => Directory.Delete(Path, recursive: true);
-    }
 }
