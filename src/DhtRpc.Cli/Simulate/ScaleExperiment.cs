@@ -18,7 +18,7 @@ namespace DhtRpc.Cli.Simulate;
 /// earlier; it then runs the normal join (queries for its own id), which fills its table and announces it.
 /// No node needs a central bootstrap node, so joining costs O(log N) messages per node.
 /// </remarks>
-internal sealed class ScaleExperiment
+internal sealed partial class ScaleExperiment
 {
     public const ushort Port = 10000;
     private const uint FirstHost = 0x0A000001; // 10.0.0.1

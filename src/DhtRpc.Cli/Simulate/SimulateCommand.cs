@@ -24,9 +24,11 @@ internal static class SimulateCommand
         var outDirectory = new Option<string>("--out") { Description = "Folder the CSV and PNG go to (relative --csv and --png paths are taken from it; created if missing).", DefaultValueFactory = _ => "." };
         var csv = new Option<string?>("--csv") { Description = "CSV file to add the rows to (rows with the same N, gone, latency, loss and seed are replaced); empty for none.", DefaultValueFactory = _ => "simulate.csv" };
         var png = new Option<string?>("--png") { Description = "PNG chart redrawn from the whole CSV; empty for none.", DefaultValueFactory = _ => "simulate.png" };
+        var churn = new Option<double>("--churn") { Description = "Continuous churn instead of --gone: percent of the live nodes replaced per virtual minute (they leave without a word, as many new ones join), with --lookups spread over the run; prints a table per minute.", DefaultValueFactory = _ => 0 };
+        var churnMinutes = new Option<double>("--churn-minutes") { Description = "Virtual minutes the churn lasts.", DefaultValueFactory = _ => 10 };
         var command = new Command("simulate", "Simulate a large network in virtual time and measure lookup hops, messages and success.")
         {
-            nodes, gone, lookups, latency, jitter, loss, seed, seedPeers, maxWave, tables, outDirectory, csv, png,
+            nodes, gone, lookups, latency, jitter, loss, seed, seedPeers, maxWave, tables, outDirectory, csv, png, churn, churnMinutes,
         };
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
             _ =>
@@ -49,6 +51,12 @@ internal static class SimulateCommand
                     },
                 };
                 Check(options);
+                if (result.GetValue(churn) is var percent and not 0)
+                {
+                    ChurnReport.Run(options, ChurnOf(percent, result.GetValue(churnMinutes), options.Lookups), Console.Out);
+                    return Task.FromResult(CliRunner.Ok);
+                }
+
                 var shares = ParseGone(result.GetValue(gone)!);
                 var report = SimulateReport.Run(options, shares, Console.Out);
                 var folder = result.GetValue(outDirectory) is { Length: > 0 } given ? given : ".";
@@ -92,6 +100,21 @@ internal static class SimulateCommand
         {
             throw new UsageException("--seed-peers and --max-wave must be at least 1.");
         }
+    }
+
+    private static ChurnOptions ChurnOf(double percent, double minutes, int lookups)
+    {
+        if (percent is < 0 or > 100 or double.NaN)
+        {
+            throw new UsageException($"--churn takes a percentage in (0, 100] (got {percent.ToString(CultureInfo.InvariantCulture)}).");
+        }
+
+        if (minutes is < 1.0 / 60 or > 24 * 60 or double.NaN)
+        {
+            throw new UsageException($"--churn-minutes must be between 1/60 and 1440 (got {minutes.ToString(CultureInfo.InvariantCulture)}).");
+        }
+
+        return new ChurnOptions(percent / 100, TimeSpan.FromMinutes(minutes), lookups);
     }
 
     private static List<double> ParseGone(string text)
