@@ -103,67 +103,78 @@ internal static partial class OurNodes
         string[] bootstrap = [$"127.0.0.1:{boot.ServerEndpoint!.Value.Port}"];
         var nodes = new List<DhtNode>(count);
         await JoinAsync(nodes, count, wave, bootstrap, budget, n => storage.Add(new StorageNode(n, new InMemoryItemStore()))).ConfigureAwait(false);
-        var clientNode = new DhtNode(new DhtNodeOptions { Host = "127.0.0.1", Bootstrap = bootstrap, Ephemeral = true });
-        await clientNode.FullyBootstrappedAsync().ConfigureAwait(false);
-        var client = new DhtStorageClient(clientNode);
-
-        var keys = new List<NodeId>();
-        var putFailures = 0;
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i < ops && started.Elapsed < budget; i++)
+        // --clients C: C ephemeral client nodes, each taking the next document (or key) as soon as it is free.
+        var clientNodes = new List<DhtNode>();
+        for (var c = 0; c < Math.Max(1, args.Int("clients", 1)); c++)
         {
-            try
-            {
-                var put = await client.PutJsonAsync(DocumentOf(i, size)).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-                if (put.Replicas > 0)
-                {
-                    keys.Add(put.Key);
-                }
-                else
-                {
-                    putFailures++;
-                }
-            }
-            catch (Exception e) when (e is DhtException or TimeoutException or StorageRefusedException)
-            {
-                putFailures++;
-            }
+            var clientNode = new DhtNode(new DhtNodeOptions { Host = "127.0.0.1", Bootstrap = bootstrap, Ephemeral = true });
+            clientNodes.Add(clientNode);
+            await clientNode.FullyBootstrappedAsync().ConfigureAwait(false);
         }
 
+        var clients = clientNodes.Select(n => new DhtStorageClient(n)).ToList();
+        var stored = new NodeId?[ops];
+        var putFailures = 0;
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(clients.Select(async client =>
+        {
+            for (var i = Interlocked.Increment(ref next); i < ops && started.Elapsed < budget; i = Interlocked.Increment(ref next))
+            {
+                try
+                {
+                    var put = await client.PutJsonAsync(DocumentOf(i, size)).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+                    if (put.Replicas > 0)
+                    {
+                        stored[i] = put.Key;
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref putFailures);
+                    }
+                }
+                catch (Exception e) when (e is DhtException or TimeoutException or StorageRefusedException)
+                {
+                    Interlocked.Increment(ref putFailures);
+                }
+            }
+        })).ConfigureAwait(false);
+
         var putSeconds = clock.Elapsed.TotalSeconds;
+        var keys = stored.OfType<NodeId>().ToList();
         var puts = keys.Count + putFailures;
         var found = 0;
         var getFailures = 0;
+        next = -1;
         clock.Restart();
-        foreach (var key in keys)
+        await Task.WhenAll(clients.Select(async client =>
         {
-            if (started.Elapsed >= budget)
+            for (var i = Interlocked.Increment(ref next); i < keys.Count && started.Elapsed < budget; i = Interlocked.Increment(ref next))
             {
-                break;
-            }
-
-            try
-            {
-                if (await client.GetJsonAsync(key).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false) is not null)
+                try
                 {
-                    found++;
+                    if (await client.GetJsonAsync(keys[i]).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false) is not null)
+                    {
+                        Interlocked.Increment(ref found);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref getFailures);
+                    }
                 }
-                else
+                catch (Exception e) when (e is DhtException or TimeoutException)
                 {
-                    getFailures++;
+                    Interlocked.Increment(ref getFailures);
                 }
             }
-            catch (Exception e) when (e is DhtException or TimeoutException)
-            {
-                getFailures++;
-            }
-        }
+        })).ConfigureAwait(false);
 
         var getSeconds = clock.Elapsed.TotalSeconds;
         var result = new Dictionary<string, object?>
         {
             ["impl"] = "ours",
             ["nodes"] = nodes.Count + 1,
+            ["clients"] = clients.Count,
             ["size"] = Encoding.UTF8.GetByteCount(DocumentOf(0, size)),
             ["puts"] = puts,
             ["putFailures"] = putFailures,
@@ -177,7 +188,7 @@ internal static partial class OurNodes
             await s.DisposeAsync().ConfigureAwait(false);
         }
 
-        await DisposeAllAsync([clientNode, .. nodes, boot]).ConfigureAwait(false);
+        await DisposeAllAsync([.. clientNodes, .. nodes, boot]).ConfigureAwait(false);
         Console.WriteLine(JsonSerializer.Serialize(result));
         return 0;
     }

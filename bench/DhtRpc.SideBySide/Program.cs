@@ -18,6 +18,7 @@ return mode switch
     "churn" => await ChurnBench.RunAsync(options).ConfigureAwait(false),
     "cli" => await CliBench.RunAsync(options).ConfigureAwait(false),
     "scale" => await ScaleBench.RunAsync(options).ConfigureAwait(false),
+    "storage-clients" => await StorageBench.RunAsync(options).ConfigureAwait(false),
     "churn-host" => await ChurnNodes.HostAsync(options).ConfigureAwait(false),
     "churn-client" => await ChurnNodes.ClientAsync(options).ConfigureAwait(false),
     _ => Args.Usage($"unknown mode '{mode}'"),

@@ -26,39 +26,48 @@ while (nodes.length < count) {
   nodes.push(...batch)
   await withTimeout(Promise.all(batch.map((n) => n.fullyBootstrapped())), budget, 'bootstrap')
 }
-const client = new DHT({ bootstrap, ephemeral: true, host: '127.0.0.1' })
-await client.fullyBootstrapped()
+// --clients C: C ephemeral client nodes, each taking the next document (or key) as soon as it is free.
+const clients = []
+for (let c = 0; c < Math.max(1, num(a.clients, 1)); c++) {
+  const client = new DHT({ bootstrap, ephemeral: true, host: '127.0.0.1' })
+  clients.push(client)
+  await client.fullyBootstrapped()
+}
 
 const documentOf = (i) => studyDocument(i, size)
-const put = (value) => studyPut(client, value)
-const get = (target) => studyGet(client, target)
-
-const keys = []
+const stored = new Array(ops).fill(null)
 let putFailures = 0
+let next = 0
 let t = process.hrtime.bigint()
-for (let i = 0; i < ops && Date.now() - started < budget; i++) {
-  try {
-    const r = await withTimeout(put(documentOf(i)), 30000, 'put')
-    if (r.accepted > 0) keys.push(r.target)
-    else putFailures++
-  } catch { putFailures++ }
-}
+await Promise.all(clients.map(async (client) => {
+  for (let i = next++; i < ops && Date.now() - started < budget; i = next++) {
+    try {
+      const r = await withTimeout(studyPut(client, documentOf(i)), 30000, 'put')
+      if (r.accepted > 0) stored[i] = r.target
+      else putFailures++
+    } catch { putFailures++ }
+  }
+}))
 const putSeconds = Number(process.hrtime.bigint() - t) / 1e9
+const keys = stored.filter((k) => k !== null)
 const puts = keys.length + putFailures
 let found = 0
 let getFailures = 0
+next = 0
 t = process.hrtime.bigint()
-for (const key of keys) {
-  if (Date.now() - started >= budget) break
-  try {
-    if (await withTimeout(get(key), 30000, 'get')) found++
-    else getFailures++
-  } catch { getFailures++ }
-}
+await Promise.all(clients.map(async (client) => {
+  for (let i = next++; i < keys.length && Date.now() - started < budget; i = next++) {
+    try {
+      if (await withTimeout(studyGet(client, keys[i]), 30000, 'get')) found++
+      else getFailures++
+    } catch { getFailures++ }
+  }
+}))
 const getSeconds = Number(process.hrtime.bigint() - t) / 1e9
 const result = {
   impl: `dht-rpc ${dhtRpcVersion}`,
   nodes: nodes.length + 1,
+  clients: clients.length,
   size: documentOf(0).length,
   puts,
   putFailures,
@@ -67,6 +76,6 @@ const result = {
   getFailures,
   getsPerSecond: (found + getFailures) / getSeconds
 }
-await destroyAll([client, ...nodes, boot])
+await destroyAll([...clients, ...nodes, boot])
 process.stdout.write(JSON.stringify(result) + '\n')
 process.exit(0)
