@@ -37,9 +37,11 @@ internal sealed partial class ScaleExperiment
             double departuresDue = 0, lookupsDue = 0;
             for (var step = 0; step < steps; step++)
             {
+                _options.Stop.ThrowIfCancellationRequested();
                 var minute = step / stepsPerMinute;
                 departuresDue += departuresPerStep * live.Count;
-                for (; departuresDue >= 1 && live.Count > 2; departuresDue--)
+                // The tolerance keeps sums of fractions such as 60 × 0.1 from falling just short of a whole node.
+                for (; departuresDue >= 1 - 1e-9 && live.Count > 2; departuresDue--)
                 {
                     var gone = live[_random.Next(live.Count)];
                     Remove(live, gone);
@@ -57,7 +59,7 @@ internal sealed partial class ScaleExperiment
                     running.Add(JoinAsync(node, index));
                 }
 
-                for (lookupsDue += lookupsPerStep; lookupsDue >= 1 && ready.Count > 1; lookupsDue--)
+                for (lookupsDue += lookupsPerStep; lookupsDue >= 1 - 1e-9 && ready.Count > 1; lookupsDue--)
                 {
                     var origin = ready[_random.Next(ready.Count)];
                     int target;

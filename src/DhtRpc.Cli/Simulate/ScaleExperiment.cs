@@ -80,6 +80,7 @@ internal sealed partial class ScaleExperiment
         var wave = 1;
         while (_nodes.Count < _options.Nodes)
         {
+            _options.Stop.ThrowIfCancellationRequested();
             var joined = _nodes.Count;
             var size = Math.Min(Math.Min(wave, _options.MaxWave), _options.Nodes - joined);
             var batch = new List<DhtNode>(size);
@@ -158,6 +159,7 @@ internal sealed partial class ScaleExperiment
         var successes = 0;
         for (var i = 0; i < _options.Lookups; i++)
         {
+            _options.Stop.ThrowIfCancellationRequested();
             var origin = _nodes[live[_random.Next(live.Length)]];
             DhtNode target;
             do
@@ -340,6 +342,7 @@ internal sealed partial class ScaleExperiment
             var mirror = new TableMirror();
             for (var j = 0; j < _nodes.Count; j++)
             {
+                _options.Stop.ThrowIfCancellationRequested();
                 var node = _nodes[j];
                 await mirror.AttachAsync(node).ConfigureAwait(true);
                 try

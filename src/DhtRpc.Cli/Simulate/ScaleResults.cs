@@ -32,6 +32,9 @@ internal sealed record ScaleOptions
 
     /// <summary>Virtual time one lookup may take before it counts as failed.</summary>
     public TimeSpan LookupTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Cancelled by Ctrl-C or SIGTERM: the run stops between waves, lookups or churn steps.</summary>
+    public CancellationToken Stop { get; init; }
 }
 
 /// <summary>What building the network cost.</summary>

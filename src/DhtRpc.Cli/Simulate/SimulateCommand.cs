@@ -31,10 +31,11 @@ internal static class SimulateCommand
             nodes, gone, lookups, latency, jitter, loss, seed, seedPeers, maxWave, tables, outDirectory, csv, png, churn, churnMinutes,
         };
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
-            _ =>
+            stop =>
             {
                 var options = new ScaleOptions
                 {
+                    Stop = stop,
                     Nodes = result.GetValue(nodes),
                     Lookups = result.GetValue(lookups),
                     Latency = TimeSpan.FromMilliseconds(result.GetValue(latency)),
