@@ -10,6 +10,7 @@ import DHT from 'dht-rpc'
 import dgram from 'node:dgram'
 import readline from 'node:readline'
 import { createRequire } from 'node:module'
+import { warehouseHandle } from './study-warehouse.mjs'
 
 const HOST = '127.0.0.1'
 const DEFAULT_BOOTSTRAP_TIMEOUT = 30_000
@@ -17,7 +18,7 @@ const DEFAULT_QUERY_TIMEOUT = 30_000
 const DEFAULT_REQUEST_TIMEOUT = 15_000
 const DESTROY_TIMEOUT = 5_000
 
-const BEHAVIOURS = new Set(['echo', 'kv', 'silent', 'unknown'])
+const BEHAVIOURS = new Set(['echo', 'kv', 'warehouse', 'silent', 'unknown'])
 const CMD_PUT = 0
 const CMD_GET = 1
 
@@ -221,6 +222,8 @@ function onUserRequest(entry, req) {
       return
     case 'kv':
       return kvHandle(entry, req)
+    case 'warehouse':
+      return warehouseHandle(entry, req)
     case 'echo':
     default:
       req.reply(req.value || null)
@@ -251,7 +254,7 @@ function parseBehaviour(value) {
 
 function register(dht, kind, behaviour) {
   const index = nextIndex++
-  const entry = { dht, kind, behaviour, log: [], store: new Map() }
+  const entry = { dht, kind, behaviour, log: [], store: new Map(), warehouse: new Map() }
   hosted.set(index, entry)
   installBehaviour(entry)
   dht.on('error', (err) => log(`node ${index} error:`, describeError(err)))

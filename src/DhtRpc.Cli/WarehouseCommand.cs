@@ -69,8 +69,7 @@ internal static partial class WarehouseCommand
                 var holders = stats.Holders.Where(h => named is not { } n || h.Node == n).ToList();
                 if (holders.Count == 0)
                 {
-                    var foreign = stats.UnreadableReplies == 0 ? "" : $" {stats.UnreadableReplies} node{(stats.UnreadableReplies == 1 ? "" : "s")} answered in another format (another kind of warehouse).";
-                    throw new CliException((named is { } n ? $"Warehouse {n} does not hold '{k}'." : $"No warehouse near '{k}' holds it.") + foreign);
+                    throw new CliException(NoStats(k, named, stats.UnreadableReplies));
                 }
 
                 if (result.GetValue(client.Json))
@@ -91,6 +90,25 @@ internal static partial class WarehouseCommand
             },
             cancellationToken));
         return command;
+    }
+
+    /// <summary>
+    /// Why there are no statistics to show, in one sentence: nobody holds the key, or the nodes that
+    /// answered KEY_STATS did so in a format this client does not read (a warehouse of another protocol,
+    /// such as the study's, which answers it with the raw value).
+    /// </summary>
+    private static string NoStats(string key, Ipv4Endpoint? named, int unreadable)
+    {
+        var foreign = unreadable == 1
+            ? "1 node answered KEY_STATS in another format; it may run another warehouse protocol"
+            : $"{unreadable} nodes answered KEY_STATS in another format; they may run another warehouse protocol";
+        return (named, unreadable) switch
+        {
+            ({ } n, 0) => $"Warehouse {n} does not hold '{key}'.",
+            ({ } n, _) => $"Warehouse {n} holds no statistics of '{key}' this client can read ({foreign}).",
+            (null, 0) => $"No warehouse near '{key}' holds it.",
+            (null, _) => $"No warehouse near '{key}' has statistics this client can read ({foreign}).",
+        };
     }
 
     /// <summary>The warehouse that answered a lookup fastest; one sentence when the lookup found none.</summary>

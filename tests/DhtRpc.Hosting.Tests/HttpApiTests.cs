@@ -85,6 +85,26 @@ public sealed class HttpApiTests
     }
 
     [Fact]
+    public async Task A_large_body_is_taken_under_its_key_at_the_default_block_size_and_at_the_earlier_16_KiB()
+    {
+        await using var host = await ApiHost.StartAsync();
+        var value = new byte[40_000];
+        new Random(40).NextBytes(value);
+        var current = Storage.Chunking.ChunkPlanner.Plan(value, Storage.Client.PutOptions.DefaultBlockSize);
+        var earlier = Storage.Chunking.ChunkPlanner.Plan(value, 16 * 1024);
+        Assert.NotEqual(current.RootKey, earlier.RootKey);
+
+        foreach (var (plan, blocks) in new[] { (current, current.Blocks.Count), (earlier, earlier.Blocks.Count) })
+        {
+            using var put = await host.Http.PutAsync($"content/{plan.RootKey}", new ByteArrayContent(value), Stop);
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+            using var result = JsonDocument.Parse(await put.Content.ReadAsStringAsync(Stop));
+            Assert.Equal(blocks, result.RootElement.GetProperty("blocks").GetInt32());
+            Assert.Equal(value, await host.Http.GetByteArrayAsync($"content/{plan.RootKey}", Stop));
+        }
+    }
+
+    [Fact]
     public async Task Content_over_the_size_limit_is_413_and_over_the_rate_limit_429()
     {
         await using var host = await ApiHost.StartAsync(contentRequestsPerSecond: 2);

@@ -14,6 +14,9 @@ namespace DhtRpc.Hosting.Http;
 /// </summary>
 internal sealed class ContentEndpoints : IDisposable
 {
+    /// <summary>The block size values were chunked with before <see cref="PutOptions.DefaultBlockSize"/>.</summary>
+    private const int EarlierDefaultBlockSize = 16 * 1024;
+
     private readonly PartitionedRateLimiter<IPAddress> _limiter;
 
     public ContentEndpoints(int requestsPerSecond)
@@ -92,13 +95,14 @@ internal sealed class ContentEndpoints : IDisposable
             return;
         }
 
-        var options = PutOptions.Default;
-        var actual = ChunkPlanner.Plan(body, options.BlockSize).RootKey;
-        if (actual != key)
+        if (KeyBlockSize(body, key) is not { } blockSize)
         {
+            var actual = ChunkPlanner.Plan(body, PutOptions.DefaultBlockSize).RootKey;
             await JsonReply.ErrorAsync(context, StatusCodes.Status422UnprocessableEntity, $"The body hashes to {actual}, not {key}: content is stored under its own hash.").ConfigureAwait(false);
             return;
         }
+
+        var options = new PutOptions { BlockSize = blockSize };
 
         PutResult result;
         try
@@ -132,6 +136,24 @@ internal sealed class ContentEndpoints : IDisposable
             json.WriteNumber("replicas", result.Replicas);
             json.WriteEndObject();
         }, StatusCodes.Status201Created).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The block size under which <paramref name="body"/> has the key <paramref name="key"/>: the default, or
+    /// 16 KiB, the default of versions before 1 KiB blocks, so that a key computed by one of those still
+    /// names its body; null when neither gives the key.
+    /// </summary>
+    private static int? KeyBlockSize(byte[] body, NodeId key)
+    {
+        foreach (var size in (ReadOnlySpan<int>)[PutOptions.DefaultBlockSize, EarlierDefaultBlockSize])
+        {
+            if (ChunkPlanner.Plan(body, size).RootKey == key)
+            {
+                return size;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The body, or null when it is longer than <paramref name="limit"/>.</summary>

@@ -9,15 +9,25 @@ namespace DhtRpc.Storage.Client;
 /// <summary>Options of whole-value puts.</summary>
 public sealed record PutOptions
 {
-    /// <summary>The defaults: 16 KiB blocks, 4 blocks stored at once, no progress reports.</summary>
+    /// <summary>The defaults: 1 KiB blocks (<see cref="DefaultBlockSize"/>), 4 blocks stored at once, no progress reports.</summary>
     public static PutOptions Default { get; } = new();
 
     /// <summary>
-    /// Largest block sent in one datagram. Values above it are split into content-addressed chunks under
-    /// a Merkle tree of manifests. Smaller blocks survive paths that drop IP fragments; larger ones mean
-    /// fewer lookups. Must not exceed what storage nodes accept (<see cref="StorageOptions.MaxValueSize"/>).
+    /// The default block size, 1,024 bytes. A put request carrying such a block is at most 1,134 bytes and a
+    /// reply carrying it at most 1,222 (id, token and 20 closer nodes included): under the 2,048-byte
+    /// datagrams JavaScript dht-rpc nodes read, under the 1,472 bytes a node replies to an address without
+    /// a token, and under the 1,232-byte payload every IPv6 path carries unfragmented.
     /// </summary>
-    public int BlockSize { get; init; } = 16 * 1024;
+    public const int DefaultBlockSize = 1024;
+
+    /// <summary>
+    /// Largest block sent in one datagram. Values above it are split into content-addressed chunks under
+    /// a Merkle tree of manifests; the block size is part of the manifests, so it decides the key of such a
+    /// value (readers take it from the manifest and read any block size). Blocks larger than about 1,900
+    /// bytes never reach JavaScript dht-rpc nodes, which read at most 2,048 bytes of a datagram. Must not
+    /// exceed what storage nodes accept (<see cref="StorageOptions.MaxValueSize"/>).
+    /// </summary>
+    public int BlockSize { get; init; } = DefaultBlockSize;
 
     /// <summary>
     /// Blocks stored at once. Each block is committed to k (20) nodes at the same moment, so more than

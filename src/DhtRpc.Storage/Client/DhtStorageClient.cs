@@ -23,6 +23,13 @@ public sealed record PutResult(NodeId Key, int Replicas, int Blocks, long Size);
 /// </summary>
 public sealed partial class DhtStorageClient
 {
+    /// <summary>
+    /// A block read asks three nodes at a time: the walk ends at the first copy, and every holder asked
+    /// at once sends the whole block, to an address that showed no token (which each node sends only so
+    /// many bytes a second, docs/limits.md).
+    /// </summary>
+    private static readonly QueryOptions BlockReads = new() { Concurrency = 3 };
+
     private readonly ILogger _logger;
     private long _corruptReplies;
 
@@ -52,7 +59,7 @@ public sealed partial class DhtStorageClient
     /// <summary>Fetches one block: the first reply whose bytes hash to <paramref name="key"/>, or null.</summary>
     public async Task<byte[]?> GetBlockAsync(NodeId key, CancellationToken cancellationToken = default)
     {
-        var query = Node.Query(key, StorageCommands.Get);
+        var query = Node.Query(key, StorageCommands.Get, value: null, BlockReads);
         await foreach (var reply in query.WithCancellation(cancellationToken).ConfigureAwait(true))
         {
             if (reply.Value is not { } value)

@@ -4,9 +4,10 @@ using DhtRpc.Storage.Stores;
 namespace DhtRpc.Storage.Tests.Acceptance;
 
 /// <summary>
-/// On public addresses, where a node's reply caps apply, a value whose blocks are larger than one
-/// datagram is still stored and read back whole: holders answer the tokenless GET with TOKEN_REQUIRED,
-/// and the reader asks again with the token.
+/// On public addresses, where a node's reply caps apply, a value chunked at the default block size is
+/// read without a reply being cut (a tokenless reader, as a JavaScript client is, gets every block); one
+/// whose blocks are larger than one datagram (16 KiB, as earlier versions wrote) is still read back
+/// whole: holders answer the tokenless GET with TOKEN_REQUIRED, and the reader asks again with the token.
 /// </summary>
 public sealed class PublicAddressLimitTests
 {
@@ -28,9 +29,18 @@ public sealed class PublicAddressLimitTests
 
         var value = new byte[40_000];
         new Random(5).NextBytes(value);
-        var read = swarm.Run(async () =>
+        var small = swarm.Run(async () =>
         {
             var put = await new DhtStorageClient(swarm[3]).PutAsync(value);
+            return await new DhtStorageClient(swarm[9]).GetAsync(put.Key);
+        });
+        Assert.Equal(value, small);
+        Assert.Equal(0, swarm.Nodes.Sum(n => n.Stats.Limited.RepliesCutToTokenRequired));
+        Assert.Equal(0, swarm[9].Stats.Requests.TokenRetries);
+
+        var read = swarm.Run(async () =>
+        {
+            var put = await new DhtStorageClient(swarm[3]).PutAsync(value, new PutOptions { BlockSize = 16 * 1024 });
             return await new DhtStorageClient(swarm[9]).GetAsync(put.Key);
         });
 
