@@ -3,7 +3,10 @@ using DhtRpc.Storage;
 
 namespace DhtRpc.Cli;
 
-/// <summary>Runs a verb: turns known failures into one sentence on stderr and an exit code, and wires SIGTERM to cancellation.</summary>
+/// <summary>
+/// Runs a verb: turns known failures into one sentence on stderr and an exit code, wires SIGTERM to
+/// cancellation, and holds a client verb to its --timeout (see <see cref="ClientWatch"/>).
+/// </summary>
 internal static class CliRunner
 {
     public const int Ok = 0;
@@ -23,9 +26,16 @@ internal static class CliRunner
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigquit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, Stop);
+        var watch = ClientWatch.Begin(stop);
         try
         {
-            return await verb(stop.Token).ConfigureAwait(false);
+            var code = await verb(stop.Token).ConfigureAwait(false);
+            return watch.TimedOut ? await TimedOutAsync(watch).ConfigureAwait(false) : code;
+        }
+        catch (Exception e) when (watch.TimedOut && e is CliException or StorageException or OperationCanceledException or DhtException)
+        {
+            // Whatever the cancelled work failed with, the reason is the time limit.
+            return await TimedOutAsync(watch).ConfigureAwait(false);
         }
         catch (CliException e)
         {
@@ -57,6 +67,21 @@ internal static class CliRunner
             await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
             return Usage;
         }
+        finally
+        {
+            var hint = watch.Hint();
+            watch.Dispose();
+            if (hint is not null)
+            {
+                await Console.Error.WriteLineAsync(hint).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<int> TimedOutAsync(ClientWatch watch)
+    {
+        await Console.Error.WriteLineAsync(watch.TimedOutMessage).ConfigureAwait(false);
+        return Failure;
     }
 
     /// <summary>A storage failure as one sentence, saying what kind it is where the message alone does not.</summary>

@@ -30,10 +30,12 @@ internal static class ClientNode
     /// from the same node while it joins. Fails within a few seconds, naming the addresses tried, when
     /// none of them answers. A one-shot client skips the firewall test: it serves nobody, so whether
     /// others could reach it does not matter, and the test would cost a probe and a second walk.
+    /// <paramref name="created"/> sees the node before it starts.
     /// </summary>
-    public static async Task<DhtNode> ConnectAsync(IReadOnlyList<string> bootstrap, string host, CancellationToken cancellationToken)
+    public static async Task<DhtNode> ConnectAsync(IReadOnlyList<string> bootstrap, string host, CancellationToken cancellationToken, Action<DhtNode>? created = null)
     {
         var node = new DhtNode(new DhtNodeOptions { Host = host, Ephemeral = true, QuickFirewall = false, Bootstrap = bootstrap });
+        created?.Invoke(node);
         try
         {
             var joined = node.FullyBootstrappedAsync();

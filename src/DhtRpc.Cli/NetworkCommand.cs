@@ -20,6 +20,10 @@ internal static class NetworkCommand
         {
             Description = "Keep each node's items and known peers in SQLite under DIR/node-<i>; without it, memory only.",
         };
+        var location = new Option<string?>("--location")
+        {
+            Description = "Location tags shown in the nodes' inventories: one tag for every node (eu-west), or a comma-separated list given to the nodes in turn (eu-west,us-east: node 0 eu-west, node 1 us-east, node 2 eu-west, ...).",
+        };
         var verbose = new Option<bool>("--verbose") { Description = "Explain the first node's join step by step, then one line per node as it joins." };
         var storage = new StorageFlags();
         var limitLocal = CommonOptions.LimitLocal();
@@ -29,6 +33,7 @@ internal static class NetworkCommand
             bootstrap,
             host,
             data,
+            location,
             verbose,
             limitLocal,
         };
@@ -46,6 +51,7 @@ internal static class NetworkCommand
                 CommonOptions.CheckHost(h);
                 var entries = CommonOptions.ParseBootstrap(result.GetValue(bootstrap)!);
                 var dir = result.GetValue(data);
+                var tags = ParseLocations(result.GetValue(location));
                 if ((await ClientNode.ProbeAsync(entries, h, stop).ConfigureAwait(false)).Count == 0 && dir is null)
                 {
                     throw ClientNode.Unreachable(entries);
@@ -55,7 +61,12 @@ internal static class NetworkCommand
                 try
                 {
                     var say = result.GetValue(verbose) ? new JoinNarrator(Console.Out) : null;
-                    await StartAsync(nodes, n, entries, h, dir, stop, say, storage.Read(result, location: null), CommonOptions.Limits(result.GetValue(limitLocal))).ConfigureAwait(false);
+                    await StartAsync(nodes, n, entries, h, dir, stop, say, storage.Read(result, location: null), CommonOptions.Limits(result.GetValue(limitLocal)), tags).ConfigureAwait(false);
+                    if (tags.Count > 0)
+                    {
+                        Console.WriteLine("locations: " + string.Join(", ", tags.Distinct().Select(t => $"{t} on {Enumerable.Range(0, n).Count(i => tags[i % tags.Count] == t)} node(s)")));
+                    }
+
                     Console.WriteLine($"ready {n} nodes");
                     await CliRunner.WaitForShutdownAsync(stop).ConfigureAwait(false);
                     Console.WriteLine("shutting down");
@@ -72,10 +83,12 @@ internal static class NetworkCommand
 
     /// <summary>
     /// Starts <paramref name="count"/> storage nodes (in batches, so the bootstrap node is not flooded) and
-    /// waits until every one has joined; progress goes to stderr.
+    /// waits until every one has joined; progress goes to stderr. Node i is tagged
+    /// <paramref name="locations"/>[i % count] when tags are given.
     /// </summary>
-    public static async Task StartAsync(List<DhtNodeHost> nodes, int count, IReadOnlyList<string> bootstrap, string host, string? dataDirectory, CancellationToken stop, JoinNarrator? say = null, StorageOptions? storage = null, Limits.NodeLimits? limits = null)
+    public static async Task StartAsync(List<DhtNodeHost> nodes, int count, IReadOnlyList<string> bootstrap, string host, string? dataDirectory, CancellationToken stop, JoinNarrator? say = null, StorageOptions? storage = null, Limits.NodeLimits? limits = null, IReadOnlyList<string>? locations = null)
     {
+        var baseStorage = storage ?? StorageOptions.Default;
         var options = new DhtNodeOptions { Bootstrap = bootstrap, Ephemeral = false, Host = host, Limits = limits ?? new Limits.NodeLimits() };
         await Ui.WithProgressAsync($"joining {count} nodes", async report =>
         {
@@ -88,7 +101,7 @@ internal static class NetworkCommand
                 {
                     var dir = dataDirectory is null ? null : Path.Combine(dataDirectory, "node-" + i.ToString(CultureInfo.InvariantCulture));
                     var index = i;
-                    var node = DhtNodeHost.Start(options with { Host = HostOf(index, host, options.Limits) }, dir, storage ?? StorageOptions.Default, index == 0 && say is not null ? say.Watch : null);
+                    var node = DhtNodeHost.Start(options with { Host = HostOf(index, host, options.Limits) }, dir, locations is { Count: > 0 } ? baseStorage with { Location = locations[index % locations.Count] } : baseStorage, index == 0 && say is not null ? say.Watch : null);
                     nodes.Add(node);
                     if (say is not null)
                     {
@@ -125,6 +138,21 @@ internal static class NetworkCommand
         host == "127.0.0.1" && limits is { ApplyToLocalAddresses: true }
             ? string.Create(CultureInfo.InvariantCulture, $"127.{1 + (index / 256)}.{index % 256}.1")
             : host;
+
+    /// <summary>The tags of --location, in order; empty without it.</summary>
+    /// <exception cref="UsageException">An empty tag in the list.</exception>
+    internal static IReadOnlyList<string> ParseLocations(string? text)
+    {
+        if (text is null)
+        {
+            return [];
+        }
+
+        var tags = text.Split(',', StringSplitOptions.TrimEntries);
+        return tags.Any(t => t.Length == 0)
+            ? throw new UsageException($"--location '{text}' has an empty tag: give one tag (eu-west) or a comma-separated list (eu-west,us-east).")
+            : tags;
+    }
 
     public static async Task DisposeAllAsync(IEnumerable<DhtNodeHost> nodes)
     {

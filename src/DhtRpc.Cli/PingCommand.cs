@@ -11,15 +11,18 @@ internal static class PingCommand
         var target = new Argument<string>("HOST:PORT") { Description = "The node to ping." };
         var host = CommonOptions.ClientHost();
         var json = CommonOptions.Json();
+        var timeout = ClientWatch.TimeoutOption();
         var command = new Command("ping", "Ping a node: round-trip time and its id.")
         {
             target,
             host,
             json,
+            timeout,
         };
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
             async stop =>
             {
+                ClientWatch.Apply(result, timeout);
                 var to = CommonOptions.ParseEndpoint(result.GetValue(target)!);
                 var bindHost = CommonOptions.ResolveClientHost(result.GetValue(host), [to.ToString()]);
                 await using var node = new DhtNode(new DhtNodeOptions { Host = bindHost, Ephemeral = true });

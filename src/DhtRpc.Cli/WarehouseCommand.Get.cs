@@ -18,7 +18,9 @@ internal static partial class WarehouseCommand
         var key = new Argument<string>("KEY") { Description = "The item's name." };
         var redundancy = new Option<int>("--redundancy") { Description = "How many holders to hear from (the store's redundancy).", DefaultValueFactory = _ => 3 };
         var (command, client, node) = Verb("get", "Read KEY from --node, or from the warehouses near it that hold it; signed values are verified.", key);
+        var location = LocationOption("the warehouses near KEY are asked nearest first");
         command.Options.Add(redundancy);
+        command.Options.Add(location);
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
             async stop =>
             {
@@ -29,12 +31,16 @@ internal static partial class WarehouseCommand
                 }
 
                 var named = NamedNode(result, node);
+                var tag = WantedLocation(result, location, named);
                 var k = result.GetValue(key)!;
                 await using var dht = await client.ConnectAsync(result, stop, named).ConfigureAwait(false);
                 var warehouses = new WarehouseClient(dht);
+                IReadOnlyList<LocatedWarehouse> located = tag is null ? [] : await warehouses.FindNearestWarehousesAsync(k, tag, stop).ConfigureAwait(false);
                 var read = named is { } one
                     ? await warehouses.ReadFromAsync(k, one, stop).ConfigureAwait(false)
-                    : await warehouses.ReadAsync(k, r, cancellationToken: stop).ConfigureAwait(false);
+                    : tag is not null
+                        ? await warehouses.ReadFromEachAsync(k, located.Select(w => w.Endpoint), r, stop).ConfigureAwait(false)
+                        : await warehouses.ReadAsync(k, r, cancellationToken: stop).ConfigureAwait(false);
                 if (result.GetValue(client.Json))
                 {
                     PrintRead(k, read);
@@ -44,6 +50,13 @@ internal static partial class WarehouseCommand
                     foreach (var note in Notes(read))
                     {
                         await Console.Error.WriteLineAsync(note).ConfigureAwait(false);
+                    }
+
+                    if (tag is not null && read.Answer is { } found && located.FirstOrDefault(w => found.Holders.Contains(w.Endpoint)) is { } nearest)
+                    {
+                        await Console.Error.WriteLineAsync(nearest.IsIn(tag)
+                            ? $"nearest holder: {Where(nearest.Endpoint, located)}"
+                            : $"no holder is tagged '{tag}'; the fastest holder: {Where(nearest.Endpoint, located)}").ConfigureAwait(false);
                     }
                 }
 

@@ -15,10 +15,12 @@ internal static partial class WarehouseCommand
         var redundancy = new Option<int>("--redundancy") { Description = "How many of the closest warehouses to store on.", DefaultValueFactory = _ => 3 };
         var unsigned = new Option<bool>("--unsigned") { Description = "Store a first-come item owned by your IP address (command 100, as the study's warehouses do) instead of one signed with your identity (104)." };
         var identity = IdentityCommand.IdentityOption();
+        var location = LocationOption("the copies go to the nearest of the warehouses closest to sha256(KEY)");
         var (command, client, node) = Verb("store", "Store VALUE under KEY on the closest warehouses (or on --node), signed with your identity.", key, value);
         command.Options.Add(redundancy);
         command.Options.Add(unsigned);
         command.Options.Add(identity);
+        command.Options.Add(location);
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
             async stop =>
             {
@@ -29,6 +31,7 @@ internal static partial class WarehouseCommand
                 }
 
                 var named = NamedNode(result, node);
+                var tag = WantedLocation(result, location, named);
                 var bytes = Encoding.UTF8.GetBytes(result.GetValue(value)!);
                 if (bytes.Length > MaxDatagramValue)
                 {
@@ -41,11 +44,14 @@ internal static partial class WarehouseCommand
                 var warehouses = new WarehouseClient(dht);
                 ulong? sequence = null;
                 WarehouseStoreResult stored;
+                var (nearest, located) = tag is null ? ([], []) : await ChooseNearestAsync(warehouses, k, tag, r, stop).ConfigureAwait(false);
                 if (me is null)
                 {
                     stored = named is { } one
                         ? await warehouses.StoreOnAsync(k, bytes, one, stop).ConfigureAwait(false)
-                        : await warehouses.StoreAsync(k, bytes, r, stop).ConfigureAwait(false);
+                        : tag is not null
+                            ? await warehouses.StoreOnEachAsync(k, bytes, nearest, stop).ConfigureAwait(false)
+                            : await warehouses.StoreAsync(k, bytes, r, stop).ConfigureAwait(false);
                 }
                 else
                 {
@@ -53,7 +59,9 @@ internal static partial class WarehouseCommand
                     sequence = seq;
                     stored = named is { } one
                         ? await warehouses.StoreSignedOnAsync(me.Key, k, bytes, seq, one, stop).ConfigureAwait(false)
-                        : await warehouses.StoreSignedAsync(me.Key, k, bytes, seq, r, stop).ConfigureAwait(false);
+                        : tag is not null
+                            ? await warehouses.StoreSignedOnEachAsync(me.Key, k, bytes, seq, nearest, stop).ConfigureAwait(false)
+                            : await warehouses.StoreSignedAsync(me.Key, k, bytes, seq, r, stop).ConfigureAwait(false);
                 }
 
                 if (result.GetValue(client.Json))
@@ -83,7 +91,7 @@ internal static partial class WarehouseCommand
                     }
 
                     var how = me is null ? "unsigned" : $"signed by {me.PublicKeyHex}, sequence {sequence}";
-                    Console.WriteLine($"stored '{k}' ({bytes.Length} bytes, {how}) on {stored.StoredOn.Count} warehouse{(stored.StoredOn.Count == 1 ? "" : "s")}: {string.Join(", ", stored.StoredOn)}");
+                    Console.WriteLine($"stored '{k}' ({bytes.Length} bytes, {how}) on {stored.StoredOn.Count} warehouse{(stored.StoredOn.Count == 1 ? "" : "s")}: {string.Join(", ", stored.StoredOn.Select(e => Where(e, located)))}");
                     Console.WriteLine(stored.Target);
                 }
 

@@ -30,19 +30,31 @@ internal static partial class WarehouseCommand
     private static Command List()
     {
         var all = new Option<bool>("--all") { Description = "Gather the inventories of every warehouse a lookup finds, in one table." };
-        var (command, client, node) = Verb("list", "Show a warehouse's inventory (--node, else the fastest found; --all for every warehouse found).");
+        var (command, client, node) = Verb("list", "Show a warehouse's inventory (--node, else the fastest found, or the nearest to --location; --all for every warehouse found).");
+        var location = LocationOption("without --all, the inventory of the fastest warehouse tagged TAG; with --all, only the warehouses tagged TAG");
         command.Options.Add(all);
+        command.Options.Add(location);
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
             async stop =>
             {
                 var named = NamedNode(result, node);
+                var tag = WantedLocation(result, location, named);
                 await using var dht = await client.ConnectAsync(result, stop, named).ConfigureAwait(false);
                 var warehouses = new WarehouseClient(dht);
                 var answered = named is { } one
                     ? await warehouses.ListEachAsync([one], stop).ConfigureAwait(false)
                     : result.GetValue(all)
                         ? await warehouses.ListAllAsync(stop).ConfigureAwait(false)
-                        : await warehouses.ListEachAsync([await FastestAsync(warehouses, stop).ConfigureAwait(false)], stop).ConfigureAwait(false);
+                        : await warehouses.ListEachAsync([tag is null ? await FastestAsync(warehouses, stop).ConfigureAwait(false) : await NearestAsync(warehouses, tag, stop).ConfigureAwait(false)], stop).ConfigureAwait(false);
+                if (tag is not null && result.GetValue(all))
+                {
+                    answered = answered.Count == 0 ? answered : await TaggedAsync(warehouses, answered, tag, stop).ConfigureAwait(false);
+                    if (answered.Count == 0)
+                    {
+                        throw new CliException($"No warehouse tagged '{tag}' answered.");
+                    }
+                }
+
                 if (answered.Count == 0)
                 {
                     throw new CliException(named is { } n ? $"{n} did not answer as a warehouse." : "No warehouse answered.");

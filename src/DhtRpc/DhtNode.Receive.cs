@@ -11,6 +11,12 @@ namespace DhtRpc;
 public sealed partial class DhtNode
 {
     /// <summary>
+    /// Raised on the node's context for every request that arrives with a valid (or no) token, built-in commands
+    /// included, just before it is answered. Handlers run on the receive path: keep them short.
+    /// </summary>
+    public event Action<ReceivedRequest>? RequestReceived;
+
+    /// <summary>
     /// Socket callback: processed in place when already on the node's context (simulation) or when the
     /// node's serial context is idle (a real socket's receive loop); otherwise copied and posted.
     /// </summary>
@@ -128,6 +134,7 @@ public sealed partial class DhtNode
         }
 
         var fromId = ValidatedId(message.Id, from);
+        RequestReceived?.Invoke(new ReceivedRequest(new DhtPeer(from, fromId), message.Command, message.Internal, target, message.HasToken));
         if (fromId is not null)
         {
             _keeper.AddNodeFromNetwork(!external, new DhtPeer(from, fromId), message.To);

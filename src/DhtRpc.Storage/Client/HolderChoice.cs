@@ -7,7 +7,8 @@ namespace DhtRpc.Storage.Client;
 /// the addresses the node's limits hold, so that one operator with many ports (or one subnet) cannot take
 /// every replica of an item. When there are fewer distinct subnets than replicas, the rest are taken in
 /// order: a replica on a shared subnet is better than none. A request any one warehouse can answer goes
-/// to the one that answered fastest.
+/// to the one that answered fastest. Asked for a location, the nearest come first: the warehouses tagged
+/// with it, then the others, each group by round-trip time.
 /// </summary>
 public static class HolderChoice
 {
@@ -57,5 +58,21 @@ public static class HolderChoice
         }
 
         return fastest;
+    }
+
+    /// <summary>
+    /// <paramref name="closestFirst"/> nearest first: those tagged <paramref name="location"/> (any case) before the
+    /// others, and within each group the lowest round-trip time first, the closer one on a tie. A null
+    /// <paramref name="location"/> orders by round-trip time alone.
+    /// </summary>
+    /// <param name="closestFirst">Warehouses with their tags, closest to the target first.</param>
+    /// <param name="location">The location wanted, or null.</param>
+    public static IReadOnlyList<LocatedWarehouse> Nearest(IReadOnlyList<LocatedWarehouse> closestFirst, string? location)
+    {
+        ArgumentNullException.ThrowIfNull(closestFirst);
+        return closestFirst
+            .OrderBy(w => w.IsIn(location) ? 0 : 1)
+            .ThenBy(w => w.Candidate.Rtt)
+            .ToList();
     }
 }
