@@ -20,8 +20,18 @@ internal class CliException : Exception
     {
     }
 
+    /// <summary>A failure of a known kind (one of <see cref="CliFailure"/>'s codes).</summary>
+    public CliException(string message, string code)
+        : base(message)
+    {
+        Code = code;
+    }
+
     /// <summary>The process's exit code for this failure.</summary>
     public virtual int ExitCode => CliRunner.Failure;
+
+    /// <summary>The kind of failure, as --json reports it.</summary>
+    public virtual string Code { get; } = CliFailure.Failed;
 }
 
 /// <summary>A mistake in how the command was called; printed as one sentence, exit code 2.</summary>
@@ -42,4 +52,6 @@ internal sealed class UsageException : CliException
     }
 
     public override int ExitCode => CliRunner.Usage;
+
+    public override string Code => CliFailure.Usage;
 }

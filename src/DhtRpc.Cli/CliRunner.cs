@@ -39,33 +39,27 @@ internal static class CliRunner
         }
         catch (CliException e)
         {
-            await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
-            return e.ExitCode;
+            return await CliFailure.ReportAsync(e.Message, e.Code, e.ExitCode).ConfigureAwait(false);
         }
         catch (StorageException e)
         {
-            await Console.Error.WriteLineAsync(Describe(e)).ConfigureAwait(false);
-            return Failure;
+            return await CliFailure.ReportAsync(Describe(e), CodeOf(e), Failure).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            await Console.Error.WriteLineAsync("Cancelled.").ConfigureAwait(false);
-            return Failure;
+            return await CliFailure.ReportAsync("Cancelled.", CliFailure.Cancelled, Failure).ConfigureAwait(false);
         }
         catch (DhtException e)
         {
-            await Console.Error.WriteLineAsync(Describe(e)).ConfigureAwait(false);
-            return Failure;
+            return await CliFailure.ReportAsync(Describe(e), e.Code is DhtErrorCode.BindFailed or DhtErrorCode.TransportFailed ? CliFailure.Io : CliFailure.Unreachable, Failure).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
-            return Failure;
+            return await CliFailure.ReportAsync(e.Message, CliFailure.Io, Failure).ConfigureAwait(false);
         }
         catch (ArgumentException e)
         {
-            await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
-            return Usage;
+            return await CliFailure.ReportAsync(e.Message, CliFailure.Usage, Usage).ConfigureAwait(false);
         }
         finally
         {
@@ -78,11 +72,14 @@ internal static class CliRunner
         }
     }
 
-    private static async Task<int> TimedOutAsync(ClientWatch watch)
+    private static Task<int> TimedOutAsync(ClientWatch watch) => CliFailure.ReportAsync(watch.TimedOutMessage, CliFailure.Timeout, Failure);
+
+    private static string CodeOf(StorageException e) => e.Code switch
     {
-        await Console.Error.WriteLineAsync(watch.TimedOutMessage).ConfigureAwait(false);
-        return Failure;
-    }
+        StorageErrorCode.Refused => CliFailure.Refused,
+        StorageErrorCode.ContentCorrupt or StorageErrorCode.ContentMissing or StorageErrorCode.UnreadableReply => CliFailure.InvalidData,
+        _ => CliFailure.Io,
+    };
 
     /// <summary>A storage failure as one sentence, saying what kind it is where the message alone does not.</summary>
     private static string Describe(StorageException e) => e.Code switch

@@ -171,12 +171,12 @@ internal static class CommonOptions
     {
         if (Directory.Exists(path))
         {
-            throw new CliException($"'{path}' is a directory, not a file.");
+            throw new CliException($"'{path}' is a directory, not a file.", CliFailure.Io);
         }
 
         if (!File.Exists(path))
         {
-            throw new CliException($"File '{path}' does not exist.");
+            throw new CliException($"File '{path}' does not exist.", CliFailure.Io);
         }
     }
 

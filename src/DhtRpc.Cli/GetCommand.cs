@@ -28,7 +28,7 @@ internal static class GetCommand
                 var storage = new DhtStorageClient(node);
                 var bytes = await Ui.WithProgressAsync("fetching", report =>
                         storage.GetAsync(key, new FetchOptions { Progress = new Progress(report) }, stop)).ConfigureAwait(false)
-                    ?? throw new CliException($"No node holds {key}.");
+                    ?? throw new CliException($"No node holds {key}.", CliFailure.NotFound);
                 if (outPath is not null)
                 {
                     await File.WriteAllBytesAsync(outPath, bytes, stop).ConfigureAwait(false);

@@ -27,7 +27,7 @@ internal static class GetJsonCommand
                 await using var node = await client.ConnectAsync(result, stop).ConfigureAwait(false);
                 var storage = new DhtStorageClient(node);
                 var bytes = await storage.GetAsync(key, null, stop).ConfigureAwait(false)
-                    ?? throw new CliException($"No node holds {key}.");
+                    ?? throw new CliException($"No node holds {key}.", CliFailure.NotFound);
                 string compact;
                 try
                 {
@@ -35,15 +35,44 @@ internal static class GetJsonCommand
                 }
                 catch (System.Text.DecoderFallbackException)
                 {
-                    throw new CliException($"The value stored under {key} is not UTF-8 text, so it is not JSON (use `dht get`).");
+                    throw new CliException($"The value stored under {key} is not UTF-8 text, so it is not JSON (use `dht get`).", CliFailure.InvalidData);
                 }
 
                 if (!JsJson.TryNormalize(compact, out _, out var error))
                 {
-                    throw new CliException($"The value stored under {key} is not JSON ({error}); use `dht get` for raw bytes.");
+                    throw new CliException($"The value stored under {key} is not JSON ({error}); use `dht get` for raw bytes.", CliFailure.InvalidData);
                 }
 
-                var shown = result.GetValue(client.Json) ? compact : JsJson.Indent(compact);
+                if (result.GetValue(client.Json))
+                {
+                    // One line like every verb's --json: the document inside it, or the file it went to.
+                    if (outPath is not null)
+                    {
+                        await File.WriteAllTextAsync(outPath, compact + "\n", stop).ConfigureAwait(false);
+                    }
+
+                    JsonLine.Print(w =>
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("hash", key.ToString());
+                        w.WriteNumber("size", bytes.Length);
+                        w.WriteString("file", outPath);
+                        w.WritePropertyName("document");
+                        if (outPath is null)
+                        {
+                            w.WriteRawValue(compact);
+                        }
+                        else
+                        {
+                            w.WriteNullValue();
+                        }
+
+                        w.WriteEndObject();
+                    });
+                    return CliRunner.Ok;
+                }
+
+                var shown = JsJson.Indent(compact);
                 if (outPath is null)
                 {
                     Console.WriteLine(shown);

@@ -10,11 +10,16 @@ namespace DhtRpc.Cli;
 /// </summary>
 internal static class JsonLine
 {
+    /// <summary>True once a JSON line was printed (a failure then adds none of its own).</summary>
+    public static bool Printed { get; private set; }
+
     public static void Print(Action<Utf8JsonWriter> write)
     {
         ArgumentNullException.ThrowIfNull(write);
+        Printed = true;
         var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer))
+        // Quotes and apostrophes as they are: this is a terminal's and a script's line, not HTML.
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             write(writer);
         }

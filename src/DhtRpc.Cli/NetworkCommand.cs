@@ -121,7 +121,7 @@ internal static class NetworkCommand
         {
             if ((await node.Node.GetRoutingTableAsync().ConfigureAwait(false)).Count == 0)
             {
-                throw new CliException($"A node could not join through {string.Join(", ", bootstrap)}: is a bootstrap node running there?");
+                throw new CliException($"A node could not join through {string.Join(", ", bootstrap)}: is a bootstrap node running there?", CliFailure.Unreachable);
             }
 
             await node.SavePeersAsync().ConfigureAwait(false);

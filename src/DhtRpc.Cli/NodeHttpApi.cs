@@ -24,14 +24,14 @@ internal static class NodeHttpApi
             var body = await reply.Content.ReadAsStringAsync(stop).ConfigureAwait(false);
             if (!reply.IsSuccessStatusCode)
             {
-                throw new CliException($"{uri} answered {(int)reply.StatusCode} {reply.ReasonPhrase}.");
+                throw new CliException($"{uri} answered {(int)reply.StatusCode} {reply.ReasonPhrase}.", CliFailure.Failed);
             }
 
             return body;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !stop.IsCancellationRequested)
         {
-            throw new CliException($"Could not read {uri}: {e.Message}");
+            throw new CliException($"Could not read {uri}: {e.Message}", CliFailure.Unreachable);
         }
     }
 }

@@ -35,7 +35,7 @@ internal static class PingCommand
                 }
                 catch (DhtException)
                 {
-                    throw new CliException($"{to} did not answer the ping.");
+                    throw new CliException($"{to} did not answer the ping.", CliFailure.Unreachable);
                 }
 
                 var rtt = Stopwatch.GetElapsedTime(started);

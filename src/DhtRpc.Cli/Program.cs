@@ -24,6 +24,8 @@ root.Subcommands.Add(RoutingCommand.Create());
 root.Subcommands.Add(StatsCommand.Create());
 
 var parsed = root.Parse(args);
+// --json is an output flag of the verbs that have it: failures then come as a JSON line too.
+CliFailure.Json = args.Contains("--json");
 if (parsed.Errors.Count > 0)
 {
     // A mistake in how the command was called: say what, point to --help, exit 2.
@@ -33,6 +35,11 @@ if (parsed.Errors.Count > 0)
     }
 
     await Console.Error.WriteLineAsync("Run `dht --help` (or `dht <verb> --help`) for usage.").ConfigureAwait(false);
+    if (CliFailure.Json)
+    {
+        JsonLine.Print(w => CliFailure.WriteError(w, CliFailure.Usage, UsageErrors.Plain(parsed.Errors[0].Message)));
+    }
+
     return CliRunner.Usage;
 }
 

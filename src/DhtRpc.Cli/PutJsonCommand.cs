@@ -39,7 +39,7 @@ internal static class PutJsonCommand
         var text = Encoding.UTF8.GetString(File.ReadAllBytes(path));
         if (!JsJson.TryNormalize(text, out var normalized, out var error))
         {
-            throw new CliException($"'{path}' is not valid JSON: {error}");
+            throw new CliException($"'{path}' is not valid JSON: {error}", CliFailure.InvalidData);
         }
 
         return normalized;

@@ -43,12 +43,12 @@ internal static class StatsCommand
                 }
                 catch (DhtException)
                 {
-                    throw new CliException($"{at} did not answer.");
+                    throw new CliException($"{at} did not answer.", CliFailure.Unreachable);
                 }
 
                 if (info is null)
                 {
-                    throw new CliException($"{at} sent no statistics.");
+                    throw new CliException($"{at} sent no statistics.", CliFailure.InvalidData);
                 }
 
                 if (result.GetValue(client.Json))

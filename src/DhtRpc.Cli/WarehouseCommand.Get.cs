@@ -41,9 +41,11 @@ internal static partial class WarehouseCommand
                     : tag is not null
                         ? await warehouses.ReadFromEachAsync(k, located.Select(w => w.Endpoint), r, stop).ConfigureAwait(false)
                         : await warehouses.ReadAsync(k, r, cancellationToken: stop).ConfigureAwait(false);
+                var forged = read.Forgeries == 0 ? "" : $" {Count(read.Forgeries, "forged reply", "forged replies")} were discarded.";
+                var missing = read.Answer is null ? (named is { } absentAt ? $"Warehouse {absentAt} does not hold '{k}'." : $"No warehouse near '{k}' holds it.") + forged : null;
                 if (result.GetValue(client.Json))
                 {
-                    PrintRead(k, read);
+                    PrintRead(k, read, missing);
                 }
                 else
                 {
@@ -62,8 +64,7 @@ internal static partial class WarehouseCommand
 
                 if (read.Answer is not { } answer)
                 {
-                    var forged = read.Forgeries == 0 ? "" : $" {Count(read.Forgeries, "forged reply", "forged replies")} were discarded.";
-                    throw new CliException((named is { } n ? $"Warehouse {n} does not hold '{k}'." : $"No warehouse near '{k}' holds it.") + forged);
+                    throw new CliException(missing!, CliFailure.NotFound);
                 }
 
                 if (!result.GetValue(client.Json))
@@ -107,9 +108,14 @@ internal static partial class WarehouseCommand
         }
     }
 
-    private static void PrintRead(string key, WarehouseRead read) => JsonLine.Print(w =>
+    private static void PrintRead(string key, WarehouseRead read, string? missing) => JsonLine.Print(w =>
     {
         w.WriteStartObject();
+        if (missing is not null)
+        {
+            CliFailure.WriteError(w, CliFailure.NotFound, missing);
+        }
+
         w.WriteString("key", key);
         w.WriteString("target", read.Target.ToString());
         if (read.Answer is { } answer)

@@ -42,7 +42,7 @@ internal static partial class WarehouseCommand
         var located = await warehouses.FindAvailableWarehousesAsync(location, stop).ConfigureAwait(false);
         if (located.Count == 0)
         {
-            throw new CliException("A lookup found no warehouse.");
+            throw new CliException("A lookup found no warehouse.", CliFailure.NotFound);
         }
 
         var first = located[0];

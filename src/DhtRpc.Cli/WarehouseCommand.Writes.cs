@@ -11,12 +11,14 @@ internal static partial class WarehouseCommand
     private static Command Store()
     {
         var key = new Argument<string>("KEY") { Description = "The item's name; it is stored under sha256(KEY)." };
-        var value = new Argument<string>("VALUE") { Description = "The value (text)." };
+        var value = new Argument<string?>("VALUE") { Description = "The value (text); or give --file.", Arity = ArgumentArity.ZeroOrOne };
+        var file = new Option<string?>("--file") { Description = "Read the value from this file instead of VALUE (its bytes as they are; - reads standard input)." };
         var redundancy = new Option<int>("--redundancy") { Description = "How many of the closest warehouses to store on.", DefaultValueFactory = _ => 3 };
         var unsigned = new Option<bool>("--unsigned") { Description = "Store a first-come item owned by your IP address (command 100, as the study's warehouses do) instead of one signed with your identity (104)." };
         var identity = IdentityCommand.IdentityOption();
         var location = LocationOption("the copies go to the nearest of the warehouses closest to sha256(KEY)");
         var (command, client, node) = Verb("store", "Store VALUE under KEY on the closest warehouses (or on --node), signed with your identity.", key, value);
+        command.Options.Add(file);
         command.Options.Add(redundancy);
         command.Options.Add(unsigned);
         command.Options.Add(identity);
@@ -32,10 +34,10 @@ internal static partial class WarehouseCommand
 
                 var named = NamedNode(result, node);
                 var tag = WantedLocation(result, location, named);
-                var bytes = Encoding.UTF8.GetBytes(result.GetValue(value)!);
+                var bytes = await ValueBytesAsync(result.GetValue(value), result.GetValue(file), stop).ConfigureAwait(false);
                 if (bytes.Length > MaxDatagramValue)
                 {
-                    throw new UsageException($"VALUE is {bytes.Length} bytes, but a warehouse value travels in one UDP datagram and must stay under {MaxDatagramValue} bytes (nodes accept 60000 by default); use `dht put` for large values.");
+                    throw TooLarge(bytes.Length);
                 }
 
                 var k = result.GetValue(key)!;
@@ -64,11 +66,17 @@ internal static partial class WarehouseCommand
                             : await warehouses.StoreSignedAsync(me.Key, k, bytes, seq, r, stop).ConfigureAwait(false);
                 }
 
+                var notStored = stored.StoredOn.Count > 0 ? null : NotStored(k, stored, signed: me is not null);
                 if (result.GetValue(client.Json))
                 {
                     JsonLine.Print(w =>
                     {
                         w.WriteStartObject();
+                        if (notStored is not null)
+                        {
+                            CliFailure.WriteError(w, stored.Failures.Count > 0 ? CliFailure.Refused : CliFailure.Unreachable, notStored);
+                        }
+
                         w.WriteString("key", k);
                         w.WriteString("target", stored.Target.ToString());
                         w.WriteBoolean("signed", me is not null);
@@ -95,7 +103,7 @@ internal static partial class WarehouseCommand
                     Console.WriteLine(stored.Target);
                 }
 
-                return stored.StoredOn.Count > 0 ? CliRunner.Ok : Fail(NotStored(k, stored, signed: me is not null));
+                return notStored is null ? CliRunner.Ok : Fail(notStored);
             },
             cancellationToken));
         return command;
@@ -129,14 +137,20 @@ internal static partial class WarehouseCommand
                 var refusals = outcomes.Where(o => o.IsFailure).Select(o => o.Reason!).ToList();
                 if (deleted.Count == 0 && refusals.Count > 0)
                 {
-                    throw new CliException(refusals[0]);
+                    throw new CliException(refusals[0], CliFailure.Refused);
                 }
 
+                var absent = deleted.Count > 0 ? null : named is { } n ? $"Warehouse {n} does not hold '{k}'." : $"No warehouse near '{k}' holds it.";
                 if (result.GetValue(client.Json))
                 {
                     JsonLine.Print(w =>
                     {
                         w.WriteStartObject();
+                        if (absent is not null)
+                        {
+                            CliFailure.WriteError(w, CliFailure.NotFound, absent);
+                        }
+
                         w.WriteString("key", k);
                         w.WriteBoolean("signed", me is not null);
                         JsonLine.WriteStrings(w, "deletedFrom", deleted.Select(d => d.ToString()));
@@ -154,13 +168,52 @@ internal static partial class WarehouseCommand
                     Console.WriteLine($"deleted '{k}' from {deleted.Count} warehouse{(deleted.Count == 1 ? "" : "s")}: {string.Join(", ", deleted)}");
                 }
 
-                return deleted.Count > 0 ? CliRunner.Ok : Fail(named is { } n ? $"Warehouse {n} does not hold '{k}'." : $"No warehouse near '{k}' holds it.");
+                return absent is null ? CliRunner.Ok : Fail(absent);
             },
             cancellationToken));
         return command;
     }
 
     /// <summary>The identity to sign with, or null with --unsigned (which --identity cannot go with).</summary>
+    /// <summary>The value to store: VALUE as UTF-8, or the bytes of --file (- for standard input); exactly one of them.</summary>
+    private static async Task<byte[]> ValueBytesAsync(string? text, string? path, CancellationToken stop)
+    {
+        if ((text is null) == (path is null))
+        {
+            throw new UsageException(text is null ? "Give the value to store: VALUE, or --file FILE (- for standard input)." : "Give VALUE or --file, not both.");
+        }
+
+        if (text is not null)
+        {
+            return Encoding.UTF8.GetBytes(text);
+        }
+
+        // Read one byte past the limit at most: enough for the caller to say it is too large.
+        if (path == "-")
+        {
+            using var input = Console.OpenStandardInput();
+            var buffer = new byte[MaxDatagramValue + 1];
+            var length = 0;
+            for (int read; length < buffer.Length && (read = await input.ReadAsync(buffer.AsMemory(length), stop).ConfigureAwait(false)) > 0;)
+            {
+                length += read;
+            }
+
+            return buffer[..length];
+        }
+
+        CommonOptions.CheckInputFile(path!);
+        if (new FileInfo(path!).Length is var size && size > MaxDatagramValue)
+        {
+            throw TooLarge(size);
+        }
+
+        return await File.ReadAllBytesAsync(path!, stop).ConfigureAwait(false);
+    }
+
+    private static UsageException TooLarge(long bytes) =>
+        new($"The value is {bytes} bytes, but a warehouse value travels in one UDP datagram and must stay under {MaxDatagramValue} bytes (nodes accept 60000 by default); use `dht put` for large values.");
+
     private static async Task<Identity?> SignerAsync(ParseResult result, Option<bool> unsigned, Option<string?> identity)
     {
         if (result.GetValue(unsigned))

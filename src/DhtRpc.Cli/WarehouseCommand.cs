@@ -51,13 +51,13 @@ internal static partial class WarehouseCommand
                     answered = answered.Count == 0 ? answered : await TaggedAsync(warehouses, answered, tag, stop).ConfigureAwait(false);
                     if (answered.Count == 0)
                     {
-                        throw new CliException($"No warehouse tagged '{tag}' answered.");
+                        throw new CliException($"No warehouse tagged '{tag}' answered.", CliFailure.NotFound);
                     }
                 }
 
                 if (answered.Count == 0)
                 {
-                    throw new CliException(named is { } n ? $"{n} did not answer as a warehouse." : "No warehouse answered.");
+                    throw new CliException(named is { } n ? $"{n} did not answer as a warehouse." : "No warehouse answered.", CliFailure.Unreachable);
                 }
 
                 PrintInventories(answered, result.GetValue(client.Json));
@@ -81,7 +81,7 @@ internal static partial class WarehouseCommand
                 var holders = stats.Holders.Where(h => named is not { } n || h.Node == n).ToList();
                 if (holders.Count == 0)
                 {
-                    throw new CliException(NoStats(k, named, stats.UnreadableReplies));
+                    throw new CliException(NoStats(k, named, stats.UnreadableReplies), CliFailure.NotFound);
                 }
 
                 if (result.GetValue(client.Json))
@@ -125,7 +125,7 @@ internal static partial class WarehouseCommand
 
     /// <summary>The warehouse that answered a lookup fastest; one sentence when the lookup found none.</summary>
     internal static async Task<Ipv4Endpoint> FastestAsync(WarehouseClient warehouses, CancellationToken stop) =>
-        (await warehouses.FindFastestWarehouseAsync(stop).ConfigureAwait(false))?.Peer.Endpoint ?? throw new CliException("A lookup found no warehouse.");
+        (await warehouses.FindFastestWarehouseAsync(stop).ConfigureAwait(false))?.Peer.Endpoint ?? throw new CliException("A lookup found no warehouse.", CliFailure.NotFound);
 
     private static void PrintInventories(IReadOnlyList<WarehouseInventory> inventories, bool json)
     {
