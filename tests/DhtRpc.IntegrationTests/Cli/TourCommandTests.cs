@@ -35,7 +35,7 @@ public sealed partial class TourCommandTests
     }
 
     /// <summary>The lines of the tour's sh blocks that run dht, without their comments.</summary>
-    private static List<string> TourCommands()
+    internal static List<string> TourCommands()
     {
         var tour = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "tour.md"));
         return ShBlock().Matches(tour)
