@@ -70,15 +70,25 @@ internal static partial class WarehouseCommand
     private static Command Stats()
     {
         var key = new Argument<string>("KEY") { Description = "The item's name." };
-        var (command, client, node) = Verb("stats", "Show how often KEY was read, on each warehouse that holds it.", key);
+        var (command, client, node) = Verb("stats", "Show how often KEY was read, on each warehouse that holds it: those near sha256(KEY), else every warehouse a survey finds (items stored with --node or --location), or the --node named.", key);
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(
             async stop =>
             {
                 var named = NamedNode(result, node);
                 var k = result.GetValue(key)!;
                 await using var dht = await client.ConnectAsync(result, stop, named).ConfigureAwait(false);
-                var stats = await new WarehouseClient(dht).KeyStatsAsync(k, stop).ConfigureAwait(false);
-                var holders = stats.Holders.Where(h => named is not { } n || h.Node == n).ToList();
+                var warehouses = new WarehouseClient(dht);
+                var stats = named is { } only
+                    ? await warehouses.KeyStatsFromEachAsync(k, [only], stop).ConfigureAwait(false)
+                    : await warehouses.KeyStatsAsync(k, stop).ConfigureAwait(false);
+                if (named is null && stats.Holders.Count == 0)
+                {
+                    // Not near its key (stored with --node or by location): ask every warehouse a survey finds.
+                    var everywhere = await warehouses.KeyStatsEverywhereAsync(k, stop).ConfigureAwait(false);
+                    stats = everywhere with { UnreadableReplies = everywhere.UnreadableReplies + stats.UnreadableReplies };
+                }
+
+                var holders = stats.Holders.ToList();
                 if (holders.Count == 0)
                 {
                     throw new CliException(NoStats(k, named, stats.UnreadableReplies), CliFailure.NotFound);

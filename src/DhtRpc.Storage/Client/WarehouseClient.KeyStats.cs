@@ -1,0 +1,57 @@
+using DhtRpc.Rpc;
+using DhtRpc.Storage.Protocol;
+using DhtRpc.Wire;
+
+namespace DhtRpc.Storage.Client;
+
+/// <summary>Access statistics of a key asked of chosen warehouses, for items that are not where a lookup looks.</summary>
+public sealed partial class WarehouseClient
+{
+    /// <summary>
+    /// Access statistics of a key from each of <paramref name="warehouses"/>, asked directly (KEY_STATS, 106)
+    /// and all at once. Warehouses that do not answer, do not hold the key or answer in another format are
+    /// left out (the last counted in <see cref="KeyAccessStats.UnreadableReplies"/>).
+    /// </summary>
+    public async Task<KeyAccessStats> KeyStatsFromEachAsync(string key, IEnumerable<Ipv4Endpoint> warehouses, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(warehouses);
+        var target = TargetOf(key);
+        var answers = await Task.WhenAll(warehouses.Distinct().Select(async warehouse =>
+        {
+            try
+            {
+                var reply = await Node.RequestAsync(new DhtRequest(StorageCommands.WarehouseKeyStats, target), warehouse, cancellationToken: cancellationToken).ConfigureAwait(true);
+                if (reply.Error != 0 || reply.Value is not { Length: > 0 } value)
+                {
+                    return new KeyStatsAnswer(warehouse, null, false);
+                }
+
+                return InventoryPage.TryParseKeyStats(value, out var item)
+                    ? new KeyStatsAnswer(warehouse, item?.FullKey == target.ToString() ? item : null, false)
+                    : new KeyStatsAnswer(warehouse, null, true);
+            }
+            catch (DhtException)
+            {
+                return new KeyStatsAnswer(warehouse, null, false);
+            }
+        })).ConfigureAwait(true);
+
+        var holders = answers.Where(a => a.Item is not null).Select(a => (a.Warehouse, a.Item!)).ToList();
+        var lastAccess = holders
+            .Select(h => h.Item2.LastAccess is { } text ? DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : (DateTimeOffset?)null)
+            .Max();
+        return new KeyAccessStats(target, holders.Sum(h => h.Item2.AccessCount), lastAccess, holders, answers.Count(a => a.Unreadable));
+    }
+
+    /// <summary>
+    /// Access statistics of a key from every warehouse a survey finds (<see cref="SurveyAsync"/>): for items
+    /// stored on a chosen warehouse (with an address, or by location) rather than on those closest to the key.
+    /// </summary>
+    public async Task<KeyAccessStats> KeyStatsEverywhereAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var survey = await SurveyAsync(cancellationToken).ConfigureAwait(true);
+        return await KeyStatsFromEachAsync(key, survey.Warehouses, cancellationToken).ConfigureAwait(true);
+    }
+
+    private readonly record struct KeyStatsAnswer(Ipv4Endpoint Warehouse, InventoryItem? Item, bool Unreadable);
+}
