@@ -67,6 +67,11 @@ internal static partial class WarehouseCommand
                 }
 
                 var notStored = stored.StoredOn.Count > 0 ? null : NotStored(k, stored, signed: me is not null);
+                if (notStored is null)
+                {
+                    NameBook.Remember(k);
+                }
+
                 if (result.GetValue(client.Json))
                 {
                     JsonLine.Print(w =>

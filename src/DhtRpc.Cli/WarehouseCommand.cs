@@ -141,10 +141,11 @@ internal static partial class WarehouseCommand
     {
         if (json)
         {
-            WarehouseJsonOutput.Inventories(inventories);
+            WarehouseJsonOutput.Inventories(inventories, NameBook.Load());
             return;
         }
 
+        var names = NameBook.Load();
         var table = Ui.NewTable("Warehouse", "Location", "Key", "Preview", "Size", "Reads", "Stored");
         var items = 0;
         foreach (var (at, list) in inventories.OrderBy(i => i.Warehouse.Address).ThenBy(i => i.Warehouse.Port))
@@ -152,7 +153,8 @@ internal static partial class WarehouseCommand
             foreach (var item in list)
             {
                 items++;
-                table.AddTextRow(at.ToString(), item.Location ?? "-", item.Key, item.Preview, Text(item.Size), Text(item.AccessCount), item.Stored);
+                var name = item.FullKey is { } full && names.TryGetValue(full, out var known) ? known : item.Key;
+                table.AddTextRow(at.ToString(), item.Location ?? "-", name, item.Preview, Text(item.Size), Text(item.AccessCount), item.Stored);
             }
         }
 

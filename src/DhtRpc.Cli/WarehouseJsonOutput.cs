@@ -32,8 +32,8 @@ internal static class WarehouseJsonOutput
         w.WriteEndObject();
     });
 
-    /// <summary>[{"node", "items": [inventory items as the LIST reply carries them]}].</summary>
-    public static void Inventories(IReadOnlyList<WarehouseInventory> inventories) => JsonLine.Print(w =>
+    /// <summary>[{"node", "items": [inventory items as the LIST reply carries them, plus "name" from the name book or null]}].</summary>
+    public static void Inventories(IReadOnlyList<WarehouseInventory> inventories, IReadOnlyDictionary<string, string> names) => JsonLine.Print(w =>
     {
         w.WriteStartArray();
         foreach (var (node, items) in inventories)
@@ -43,7 +43,16 @@ internal static class WarehouseJsonOutput
             w.WriteStartArray("items");
             foreach (var item in items)
             {
-                JsonSerializer.Serialize(w, item, CliJson.Default.InventoryItem);
+                // The item's fields, then the name this user stored it under, when the name book has it.
+                var fields = JsonSerializer.SerializeToElement(item, CliJson.Default.InventoryItem);
+                w.WriteStartObject();
+                foreach (var field in fields.EnumerateObject())
+                {
+                    field.WriteTo(w);
+                }
+
+                w.WriteString("name", item.FullKey is { } full && names.TryGetValue(full, out var name) ? name : null);
+                w.WriteEndObject();
             }
 
             w.WriteEndArray();

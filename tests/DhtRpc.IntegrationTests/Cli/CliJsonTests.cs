@@ -63,7 +63,14 @@ public sealed class CliJsonTests(CliNetwork network) : IClassFixture<CliNetwork>
         {
             var entry = Assert.Single(document.RootElement.EnumerateArray());
             Assert.Equal(["node", "items"], Names(entry));
-            Assert.All(entry.GetProperty("items").EnumerateArray(), i => Assert.Equal(["key", "preview", "size", "stored", "accessCount", "fullKey", "storedBy", "lastAccess", "location", "signed"], Names(i)));
+            Assert.All(entry.GetProperty("items").EnumerateArray(), i => Assert.Equal(["key", "preview", "size", "stored", "accessCount", "fullKey", "storedBy", "lastAccess", "location", "signed", "name"], Names(i)));
+        }
+
+        // The name this user stored the item under comes from the name book beside the identity.
+        var all = await network.RunAsync("warehouse", "list", "--all", "--json");
+        using (var document = JsonDocument.Parse(SingleLine(all)))
+        {
+            Assert.Contains(document.RootElement.EnumerateArray().SelectMany(e => e.GetProperty("items").EnumerateArray()), i => i.GetProperty("name").GetString() == key);
         }
 
         var stats = Success(await network.RunAsync("warehouse", "stats", key, "--json"), "key", "target", "accessCount", "holders");
