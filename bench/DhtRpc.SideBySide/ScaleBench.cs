@@ -73,20 +73,8 @@ internal static class ScaleBench
             var plot = multiplot.GetPlot(m);
             plot.Title(char.ToUpperInvariant(metrics[m].Name[0]) + metrics[m].Name[1..]);
             plot.XLabel("Nodes in the process (N)");
-            foreach (var (impl, pattern, color) in new[] { ("ours", LinePattern.Solid, new Color(31, 119, 180)), ("dht-rpc", LinePattern.Dashed, new Color(255, 127, 14)) })
-            {
-                var xs = sizes.Select(n => (double)n).ToArray();
-                var ys = sizes.Select(n => (Orchestrator.Get(results[(impl, n)], metrics[m].Field) ?? double.NaN) * metrics[m].Scale).ToArray();
-                var line = plot.Add.Scatter(xs, ys, color);
-                line.LineWidth = 2;
-                line.LinePattern = pattern;
-                line.MarkerSize = 8;
-                line.LegendText = impl;
-            }
-
-            plot.Axes.AutoScale();
-            plot.Axes.SetLimitsY(0, plot.Axes.GetLimits().Top * 1.1);
-            plot.ShowLegend(Alignment.UpperLeft);
+            var metric = metrics[m];
+            ImplCurves.Add(plot, [.. sizes.Select(n => (double)n)], impl => [.. sizes.Select(n => (Orchestrator.Get(results[(impl, n)], metric.Field) ?? double.NaN) * metric.Scale)]);
         }
 
         using var image = multiplot.Render(1500, 450);

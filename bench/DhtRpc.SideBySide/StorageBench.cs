@@ -93,20 +93,7 @@ internal static class StorageBench
             plot.Title(title);
             plot.XLabel("Concurrent clients");
             plot.YLabel(field == "putsPerSecond" ? "Puts per second (median)" : "Gets per second (median)");
-            foreach (var (impl, pattern, color) in new[] { ("ours", LinePattern.Solid, new Color(31, 119, 180)), ("dht-rpc", LinePattern.Dashed, new Color(255, 127, 14)) })
-            {
-                var xs = counts.Select(c => (double)c).ToArray();
-                var ys = counts.Select(c => Median(runs.GetValueOrDefault((impl, c)), field) ?? double.NaN).ToArray();
-                var line = plot.Add.Scatter(xs, ys, color);
-                line.LineWidth = 2;
-                line.LinePattern = pattern;
-                line.MarkerSize = 8;
-                line.LegendText = impl;
-            }
-
-            plot.Axes.AutoScale();
-            plot.Axes.SetLimitsY(0, plot.Axes.GetLimits().Top * 1.1);
-            plot.ShowLegend(Alignment.UpperLeft);
+            ImplCurves.Add(plot, [.. counts.Select(c => (double)c)], impl => [.. counts.Select(c => Median(runs.GetValueOrDefault((impl, c)), field) ?? double.NaN)]);
         }
 
         using var image = multiplot.Render(1200, 450);
