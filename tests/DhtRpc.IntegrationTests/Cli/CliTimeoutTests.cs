@@ -12,13 +12,8 @@ public sealed class CliTimeoutTests
     [Fact]
     public async Task On_a_network_whose_nodes_stopped_the_limit_ends_the_verb_and_the_hint_says_why_it_was_slow()
     {
-        var port = FreePorts.Udp().ToString(CultureInfo.InvariantCulture);
-        var entry = "127.0.0.1:" + port;
-        await using var bootstrap = DhtCliProcess.Start("bootstrap", "--host", "127.0.0.1", "--port", port);
-        await bootstrap.WaitForLineAsync(line => line == "ready", Limit);
-        var network = DhtCliProcess.Start("network", "--nodes", "16", "--bootstrap", entry, "--host", "127.0.0.1");
-        await network.WaitForLineAsync(line => line.StartsWith("ready", StringComparison.Ordinal), Limit);
-        await network.DisposeAsync(); // killed: the bootstrap still lists its nodes
+        var (bootstrap, entry) = await StoppedNetworkAsync();
+        await using var running = bootstrap;
 
         var results = await Task.WhenAll(
             DhtCli.RunAsync(Limit, "lookup", "hello", "--timeout", "1", "--bootstrap", entry),
@@ -64,5 +59,42 @@ public sealed class CliTimeoutTests
         Assert.True(lookup.ExitCode == 0, lookup.ToString());
         Assert.Equal("", lookup.StandardError);
         Assert.Contains("9 nodes answered", lookup.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task On_a_terminal_a_slow_lookup_draws_a_progress_line_and_with_json_it_does_not()
+    {
+        var (bootstrap, entry) = await StoppedNetworkAsync();
+        await using var running = bootstrap;
+
+        // script(1) gives the verb a terminal for stdout and stderr, as an interactive shell would.
+        var shown = await OnTerminalAsync("lookup", "hello", "--bootstrap", entry);
+        var quiet = await OnTerminalAsync("lookup", "hello", "--bootstrap", entry, "--json");
+
+        Assert.True(shown.ExitCode == 0, shown.ToString());
+        Assert.Matches(@"waiting 1 s: \d+ answers, \d+ requests unanswered, \d+ in flight", shown.StandardOutput);
+        Assert.True(quiet.ExitCode == 0, quiet.ToString());
+        Assert.DoesNotContain("waiting", quiet.StandardOutput, StringComparison.Ordinal);
+    }
+
+    /// <summary>A bootstrap that still lists the 16 nodes of a network that was just killed.</summary>
+    private static async Task<(DhtCliProcess Bootstrap, string Entry)> StoppedNetworkAsync()
+    {
+        var port = FreePorts.Udp().ToString(CultureInfo.InvariantCulture);
+        var entry = "127.0.0.1:" + port;
+        var bootstrap = DhtCliProcess.Start("bootstrap", "--host", "127.0.0.1", "--port", port);
+        await bootstrap.WaitForLineAsync(line => line == "ready", Limit);
+        await using (var network = DhtCliProcess.Start("network", "--nodes", "16", "--bootstrap", entry, "--host", "127.0.0.1"))
+        {
+            await network.WaitForLineAsync(line => line.StartsWith("ready", StringComparison.Ordinal), Limit);
+        }
+
+        return (bootstrap, entry);
+    }
+
+    private static Task<ProcessResult> OnTerminalAsync(params string[] arguments)
+    {
+        var command = string.Join(' ', new[] { DhtCli.DotnetHost, DhtCli.DllPath }.Concat(arguments).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+        return ProcessRunner.RunAsync("script", ["-qec", command, "/dev/null"], RepoPaths.Root, Limit, DhtCli.ChildEnvironment());
     }
 }
