@@ -86,9 +86,31 @@ public sealed partial class DhtStorageClient
     /// <exception cref="ContentNotFoundException">A block below the root is not found.</exception>
     public async Task<byte[]?> GetAsync(NodeId key, FetchOptions? options = null, CancellationToken cancellationToken = default)
     {
+        var o = options ?? FetchOptions.Default;
+        var rootFetched = false;
+
+        // The root is fetched first and alone; every later block is one a manifest names, so look again for it once.
+        async Task<byte[]?> FetchBlockAsync(NodeId block, CancellationToken ct)
+        {
+            var found = await GetBlockAsync(block, ct).ConfigureAwait(true);
+            if (!rootFetched)
+            {
+                rootFetched = true;
+                return found;
+            }
+
+            for (var attempt = 0; found is null && attempt < o.BlockRetries; attempt++)
+            {
+                await Task.Delay(o.BlockRetryDelay, Node.Options.TimeProvider, ct).ConfigureAwait(true);
+                found = await GetBlockAsync(block, ct).ConfigureAwait(true);
+            }
+
+            return found;
+        }
+
         try
         {
-            var value = await ChunkAssembler.FetchAsync(key, GetBlockAsync, options ?? FetchOptions.Default, cancellationToken).ConfigureAwait(true);
+            var value = await ChunkAssembler.FetchAsync(key, FetchBlockAsync, o, cancellationToken).ConfigureAwait(true);
             if (value is null)
             {
                 _logger.ValueNotFound(key);

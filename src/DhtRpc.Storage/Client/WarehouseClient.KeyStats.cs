@@ -44,13 +44,15 @@ public sealed partial class WarehouseClient
     }
 
     /// <summary>
-    /// Access statistics of a key from every warehouse a survey finds (<see cref="SurveyAsync"/>): for items
-    /// stored on a chosen warehouse (with an address, or by location) rather than on those closest to the key.
+    /// Access statistics of a key from every node a survey hears from (<see cref="SurveyAsync"/>: the
+    /// warehouses it finds, every other node that answered, and this node's routing table): for items stored
+    /// on a chosen warehouse (with an address, or by location) rather than on those closest to the key. A
+    /// large network is sampled, not asked in full.
     /// </summary>
     public async Task<KeyAccessStats> KeyStatsEverywhereAsync(string key, CancellationToken cancellationToken = default)
     {
         var survey = await SurveyAsync(cancellationToken).ConfigureAwait(true);
-        return await KeyStatsFromEachAsync(key, survey.Warehouses, cancellationToken).ConfigureAwait(true);
+        return await KeyStatsFromEachAsync(key, survey.Warehouses.Concat(survey.Nodes), cancellationToken).ConfigureAwait(true);
     }
 
     private readonly record struct KeyStatsAnswer(Ipv4Endpoint Warehouse, InventoryItem? Item, bool Unreadable);
