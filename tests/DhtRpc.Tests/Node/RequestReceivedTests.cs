@@ -22,7 +22,17 @@ public sealed class RequestReceivedTests
         swarm.Run(client.FullyBootstrappedAsync);
         var joining = seen.Count;
         swarm.Run(() => client.PingAsync(server.ServerEndpoint!.Value));
-        swarm.Run(() => client.RequestAsync(new DhtRequest(500, NodeId.Random()), server.ServerEndpoint!.Value).ContinueWith(_ => { }, TaskScheduler.Default));
+        swarm.Run(async () =>
+        {
+            // The server has no handler for command 500: whatever it answers, only its arrival matters here.
+            try
+            {
+                await client.RequestAsync(new DhtRequest(500, NodeId.Random()), server.ServerEndpoint!.Value);
+            }
+            catch (DhtException)
+            {
+            }
+        });
 
         Assert.Contains(seen.Take(joining), r => r.Internal && r.Command == Commands.FindNode && r.Target == client.TableId);
         Assert.All(seen, r => Assert.Equal("10.0.0.2", r.From.Endpoint.Host));
