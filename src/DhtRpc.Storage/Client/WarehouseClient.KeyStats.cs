@@ -37,10 +37,7 @@ public sealed partial class WarehouseClient
         })).ConfigureAwait(true);
 
         var holders = answers.Where(a => a.Item is not null).Select(a => (a.Warehouse, a.Item!)).ToList();
-        var lastAccess = holders
-            .Select(h => h.Item2.LastAccess is { } text ? DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : (DateTimeOffset?)null)
-            .Max();
-        return new KeyAccessStats(target, holders.Sum(h => h.Item2.AccessCount), lastAccess, holders, answers.Count(a => a.Unreadable));
+        return StatsOf(target, holders, answers.Count(a => a.Unreadable));
     }
 
     /// <summary>

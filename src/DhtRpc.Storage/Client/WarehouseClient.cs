@@ -130,6 +130,12 @@ public sealed partial class WarehouseClient
             }
         }
 
+        return StatsOf(target, holders, unreadable);
+    }
+
+    /// <summary>The totals over the holders that answered: reads summed, the latest read.</summary>
+    private static KeyAccessStats StatsOf(NodeId target, List<(Ipv4Endpoint, InventoryItem)> holders, int unreadable)
+    {
         var lastAccess = holders
             .Select(h => h.Item2.LastAccess is { } text ? DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : (DateTimeOffset?)null)
             .Max();
