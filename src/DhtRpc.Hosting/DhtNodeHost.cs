@@ -211,13 +211,15 @@ public sealed class DhtNodeHost : IAsyncDisposable
         using var timer = new PeriodicTimer(PeerSaveInterval, time);
         try
         {
-            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            // Stay on the context the host started on: in a simulation that is the loop, which then runs each
+            // save as it runs the node (off it, a save could wait on the loop while nobody pumps it).
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(true))
             {
                 try
                 {
                     if (Node.Bootstrapped)
                     {
-                        await SavePeersAsync().ConfigureAwait(false);
+                        await SavePeersAsync().ConfigureAwait(true);
                     }
                 }
                 catch (StorageException e)

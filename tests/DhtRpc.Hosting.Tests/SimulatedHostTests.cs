@@ -36,29 +36,36 @@ public sealed class SimulatedHostTests
         using var host = builder.Build();
         var service = host.Services.GetRequiredService<DhtNodeService>();
 
-        sim.Run(async () =>
+        try
         {
-            await host.StartAsync();
-            await service.JoinedAsync();
-        });
-        var known = sim.Run(async () => (await service.Node.GetRoutingTableAsync()).Count);
-        Assert.True(known >= 7, $"the hosted node knows {known} of the 8 simulated nodes");
-        Assert.Equal(0, SavedPeers(data.Path));
+            sim.Run(async () =>
+            {
+                await host.StartAsync();
+                await service.JoinedAsync();
+            });
+            var known = sim.Run(async () => (await service.Node.GetRoutingTableAsync()).Count);
+            Assert.True(known >= 7, $"the hosted node knows {known} of the 8 simulated nodes");
+            Assert.Equal(0, SavedPeers(data.Path));
 
-        sim.Advance(SaveEvery - TimeSpan.FromMinutes(1));
-        Assert.Equal(0, SavedPeers(data.Path));
+            sim.Advance(SaveEvery - TimeSpan.FromMinutes(1));
+            Assert.Equal(0, SavedPeers(data.Path));
 
-        sim.Advance(TimeSpan.FromMinutes(2));
-        Assert.Equal(known, SavedPeers(data.Path));
+            sim.Advance(TimeSpan.FromMinutes(2));
+            Assert.Equal(known, SavedPeers(data.Path));
 
-        // The hosted node stores and serves like any other node of the simulation.
-        var value = Encoding.UTF8.GetBytes("held by a hosted node");
-        var put = sim.Run(() => new DhtStorageClient(service.Node).PutAsync(value));
-        Assert.True(put.Replicas > 0);
-        var read = sim.Run(() => new DhtStorageClient(swarm[3]).GetAsync(put.Key));
-        Assert.Equal(value, read);
+            // The hosted node stores and serves like any other node of the simulation.
+            var value = Encoding.UTF8.GetBytes("held by a hosted node");
+            var put = sim.Run(() => new DhtStorageClient(service.Node).PutAsync(value));
+            Assert.True(put.Replicas > 0);
+            var read = sim.Run(() => new DhtStorageClient(swarm[3]).GetAsync(put.Key));
+            Assert.Equal(value, read);
+        }
+        finally
+        {
+            // Stopped on the loop, so that a failed assertion above ends the test instead of a stop that waits on it.
+            sim.Run(() => host.StopAsync());
+        }
 
-        sim.Run(() => host.StopAsync());
         Assert.True(service.Node.Destroyed);
         Assert.False(File.Exists(Path.Combine(data.Path, "store.db-wal")), "the store was not closed");
     }
