@@ -15,7 +15,7 @@ public sealed class CliShutdownTests
         var data = Path.Combine(Path.GetTempPath(), $"dht-sigint-{Guid.NewGuid():N}");
         try
         {
-            var nodePort = FreePorts.Udp().ToString(CultureInfo.InvariantCulture);
+            var nodePort = FreePorts.UdpOutsideEphemeralRange().ToString(CultureInfo.InvariantCulture);
             var nodeAddress = $"127.0.0.1:{nodePort}";
             var boot = DhtCliProcess.Start("bootstrap", "--host", "127.0.0.1", "--port", FreePorts.Udp().ToString(CultureInfo.InvariantCulture));
             string bootstrap;

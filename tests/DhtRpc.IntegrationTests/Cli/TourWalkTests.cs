@@ -25,7 +25,7 @@ public sealed class TourWalkTests
         _tour = new Queue<string>(TourCommandTests.TourCommands());
         foreach (var port in new[] { "10001", "10002", "40001" })
         {
-            _ports[port] = FreePorts.Udp().ToString(CultureInfo.InvariantCulture);
+            _ports[port] = FreePorts.UdpOutsideEphemeralRange().ToString(CultureInfo.InvariantCulture);
         }
 
         _data = Directory.CreateTempSubdirectory("dht-tour-").FullName;

@@ -85,7 +85,8 @@ public sealed class SuspendScenarios
     [Fact(Timeout = TestTimeout)]
     public async Task Scenario37_SuspendFullySuspendsIo()
     {
-        var dht = Create(new DhtNodeOptions { Ephemeral = false, Firewalled = false });
+        // A server port outside the ephemeral range: freed by the suspend, it cannot be handed to another socket binding port 0.
+        var dht = Create(new DhtNodeOptions { Ephemeral = false, Firewalled = false, Port = FreePorts.UdpOutsideEphemeralRange(), AnyPort = false });
         await dht.FullyBootstrappedAsync();
         var peer = Create();
         await peer.FullyBootstrappedAsync();
