@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
 
@@ -42,20 +41,7 @@ internal static class RemoteStats
         }
 
         Ui.Out.Write(table);
-        var counters = stats.GetProperty("counters").EnumerateObject().ToList();
-        var nonZero = counters.Where(c => c.Value.GetInt64() != 0).ToList();
-        if (nonZero.Count > 0)
-        {
-            var view = Ui.NewTable("Counter", "Value");
-            foreach (var counter in nonZero)
-            {
-                view.AddTextRow(counter.Name, counter.Value.GetInt64().ToString(CultureInfo.InvariantCulture));
-            }
-
-            Ui.Out.Write(view);
-        }
-
-        Ui.Out.WriteLine($"{counters.Count - nonZero.Count} of {counters.Count} drop, refusal and limit counters are 0.");
+        StatsCommand.WriteCounters(stats.GetProperty("counters").EnumerateObject().ToDictionary(c => c.Name, c => c.Value.GetInt64(), StringComparer.Ordinal));
         return CliRunner.Ok;
     }
 

@@ -83,7 +83,7 @@ internal static class StatsCommand
     }
 
     /// <summary>The node's drop, refusal and limit counters: those above zero, then how many are zero.</summary>
-    private static void WriteCounters(IReadOnlyDictionary<string, long>? counters)
+    internal static void WriteCounters(IReadOnlyDictionary<string, long>? counters)
     {
         if (counters is null)
         {

@@ -42,7 +42,7 @@ internal static partial class WarehouseCommand
                         ? await warehouses.ReadFromEachAsync(k, located.Select(w => w.Endpoint), r, stop).ConfigureAwait(false)
                         : await warehouses.ReadAsync(k, r, cancellationToken: stop).ConfigureAwait(false);
                 var forged = read.Forgeries == 0 ? "" : $" {Count(read.Forgeries, "forged reply", "forged replies")} were discarded.";
-                var missing = read.Answer is null ? (named is { } absentAt ? $"Warehouse {absentAt} does not hold '{k}'." : $"No warehouse near '{k}' holds it.") + forged : null;
+                var missing = read.Answer is null ? NotHeld(k, named) + forged : null;
                 if (result.GetValue(client.Json))
                 {
                     PrintRead(k, read, missing);

@@ -145,7 +145,7 @@ internal static partial class WarehouseCommand
                     throw new CliException(refusals[0], CliFailure.Refused);
                 }
 
-                var absent = deleted.Count > 0 ? null : named is { } n ? $"Warehouse {n} does not hold '{k}'." : $"No warehouse near '{k}' holds it.";
+                var absent = deleted.Count > 0 ? null : NotHeld(k, named);
                 if (result.GetValue(client.Json))
                 {
                     JsonLine.Print(w =>

@@ -126,12 +126,15 @@ internal static partial class WarehouseCommand
             : $"{unreadable} nodes answered KEY_STATS in another format; they may run another warehouse protocol";
         return (named, unreadable) switch
         {
-            ({ } n, 0) => $"Warehouse {n} does not hold '{key}'.",
+            (_, 0) => NotHeld(key, named),
             ({ } n, _) => $"Warehouse {n} holds no statistics of '{key}' this client can read ({foreign}).",
-            (null, 0) => $"No warehouse near '{key}' holds it.",
             (null, _) => $"No warehouse near '{key}' has statistics this client can read ({foreign}).",
         };
     }
+
+    /// <summary>That nobody holds a key, in one sentence: the named warehouse, or every one near the key.</summary>
+    private static string NotHeld(string key, Ipv4Endpoint? named) =>
+        named is { } n ? $"Warehouse {n} does not hold '{key}'." : $"No warehouse near '{key}' holds it.";
 
     /// <summary>The warehouse that answered a lookup fastest; one sentence when the lookup found none.</summary>
     internal static async Task<Ipv4Endpoint> FastestAsync(WarehouseClient warehouses, CancellationToken stop) =>
